@@ -1,0 +1,48 @@
+package io.connectionrelay;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.runtime.OneShotRun;
+import io.connectionrelay.runtime.RelayApplication;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts connection-relay.
+ * <pre>
+ *   (no flag)            poll every source on its schedule until stopped
+ *   --once               one cycle of every source, wait for delivery, print a summary, exit 0 or 1
+ *   --dead-letters       list the dead-letter store and exit
+ *   --replay[=ID]        replay every dead-letter entry (or one), exit 0 when all succeeded
+ * </pre>
+ * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile.
+ */
+public final class RelayMain {
+
+    private RelayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> flags = Arrays.asList(args);
+        String profile = RelayApplication.profile();
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
+        main.addInitialProperty("relay.profile", profile);
+        RelayApplication.configure(main.configure());
+
+        if (flags.contains("--once")) {
+            System.exit(OneShotRun.runAndExit(main));
+        }
+        if (flags.contains("--dead-letters") || flags.stream().anyMatch(f -> f.startsWith("--replay"))) {
+            String replay = flags.stream().filter(f -> f.startsWith("--replay")).findFirst().orElse(null);
+            System.exit(DeadLetterCommands.run(main, replay));
+        }
+        List<String> unknown = flags.stream().filter(f -> f.startsWith("--")).toList();
+        if (!unknown.isEmpty()) {
+            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters or --replay[=ID].");
+            System.exit(2);
+        }
+        main.run();
+    }
+}

@@ -1,0 +1,79 @@
+package io.connectionrelay.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+import io.connectionrelay.runtime.OneShotRun;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+
+/** --dead-letters lists the store; --replay[=ID] sends entries back into the step that failed. */
+public final class DeadLetterCommands {
+
+    private DeadLetterCommands() {
+    }
+
+    public static int run(Main main, String replayFlag) throws Exception {
+        main.addOverrideProperty("relay.once", "true");
+        main.start();
+        try {
+            CamelContext context = main.getCamelContext();
+            DeadLetterStore store = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
+            if (replayFlag == null) {
+                list(store);
+                return 0;
+            }
+            String only = replayFlag.contains("=") ? replayFlag.substring(replayFlag.indexOf('=') + 1) : null;
+            return replay(context, store, only) ? 0 : 1;
+        } finally {
+            main.stop();
+        }
+    }
+
+    static void list(DeadLetterStore store) throws Exception {
+        List<DeadLetterEntry> entries = store.list();
+        System.out.println(entries.size() + " dead-letter entr" + (entries.size() == 1 ? "y" : "ies") + " in "
+                + store.folder().toAbsolutePath());
+        for (DeadLetterEntry e : entries) {
+            System.out.printf("%s  %-9s %-22s source=%s channel=%s attempts=%d%n    %s%n", e.id(), e.stage(), e.step(),
+                    e.source(), e.channel(), e.attempts(), e.error());
+        }
+    }
+
+    /** Replays every entry (or one); an entry that goes through is removed. True when all went through. */
+    public static boolean replay(CamelContext context, DeadLetterStore store, String onlyId) throws Exception {
+        boolean allOk = true;
+        try (ProducerTemplate producer = context.createProducerTemplate()) {
+            for (DeadLetterEntry entry : store.list()) {
+                if (onlyId != null && !onlyId.equals(entry.id())) {
+                    continue;
+                }
+                if (entry.replayUri() == null) {
+                    System.out.println("Not replayable (no step recorded): " + entry.id());
+                    allOk = false;
+                    continue;
+                }
+                byte[] payload = Files.readAllBytes(store.payloadOf(entry));
+                Exchange result = producer.send(entry.replayUri(), exchange -> {
+                    entry.properties().forEach(exchange::setProperty);
+                    exchange.setProperty(DeadLetterStore.REPLAY_OF, entry.id());
+                    entry.headers().forEach((k, v) -> exchange.getMessage().setHeader(k, v));
+                    exchange.getMessage().setBody(payload.length == 0 ? null : new String(payload, StandardCharsets.UTF_8));
+                });
+                OneShotRun.awaitIdle(context, Duration.ofMinutes(5));
+                if (result.getException() == null && !store.replayFailed(entry.id())) {
+                    store.remove(entry);
+                    System.out.println("Replayed " + entry.id() + " into " + entry.replayUri() + ": OK, entry removed");
+                } else {
+                    allOk = false;
+                    System.out.println("Replayed " + entry.id() + " into " + entry.replayUri() + ": failed again, kept");
+                }
+            }
+        }
+        return allOk;
+    }
+}

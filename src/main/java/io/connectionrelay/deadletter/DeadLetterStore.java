@@ -1,0 +1,243 @@
+package io.connectionrelay.deadletter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.connectionrelay.poll.UpstreamException;
+import io.connectionrelay.record.RecordJson;
+import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.runtime.SecretMasker;
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.StreamCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dead-letter store: a folder (relay.dead-letter.folder) with ID.json describing each failure
+ * and ID.payload holding the message as it was when it failed. Entries are written atomically,
+ * so a reader listing the folder never sees half an entry.
+ */
+public class DeadLetterStore {
+
+    /** Set on a replayed exchange, so its failure updates the entry instead of adding a second one. */
+    public static final String REPLAY_OF = "relayReplayOf";
+    /** Comma-separated message headers a stage needs back on replay. */
+    public static final String KEEP_HEADERS = "relayKeepHeaders";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final int BODY_SNIPPET = 2048;
+
+    private final Path folder;
+    private final RunSummary summary;
+    private final Settings settings;
+    private final Clock clock;
+    private final ObjectMapper json = RecordJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Set<String> failedReplays = ConcurrentHashMap.newKeySet();
+    private volatile SecretMasker masker;
+
+    public DeadLetterStore(Settings settings, RunSummary summary) {
+        this.settings = settings;
+        this.folder = Path.of(settings.get("relay.dead-letter.folder", "data/dead-letter"));
+        this.summary = summary;
+        this.clock = Clock.systemUTC();
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /** Called from direct:dead-letter with the failed exchange. */
+    public DeadLetterEntry write(Exchange exchange) throws IOException {
+        Files.createDirectories(folder);
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+        String stage = Optional.ofNullable(exchange.getProperty(Exchanges.STAGE, String.class)).orElse(stageOf(routeId));
+        String replayOf = sameStepReplay(exchange.getProperty(REPLAY_OF, String.class), routeId);
+        String id = replayOf != null ? replayOf
+                : ID_TIME.format(clock.instant()) + "-" + stage + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        Path payload = folder.resolve(id + ".payload");
+        long bytes = writePayload(exchange, payload);
+        Integer httpStatus = null;
+        String responseBody = null;
+        if (error instanceof UpstreamException upstream) {
+            httpStatus = upstream.getHttpStatus() == 0 ? null : upstream.getHttpStatus();
+            responseBody = truncate(upstream.getResponseBody());
+        }
+        DeadLetterEntry entry = new DeadLetterEntry(
+                id,
+                clock.instant(),
+                stage,
+                routeId,
+                exchange.getProperty(Exchanges.SOURCE, String.class),
+                exchange.getProperty(Exchanges.CHANNEL, String.class),
+                exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1,
+                masker().mask(describe(error)),
+                httpStatus,
+                masker().mask(responseBody),
+                replayUri(exchange, routeId),
+                relayProperties(exchange),
+                keptHeaders(exchange),
+                bytes);
+        Path tmp = folder.resolve("." + id + ".json.tmp");
+        json.writeValue(tmp.toFile(), entry);
+        Files.move(tmp, folder.resolve(id + ".json"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        if (replayOf != null) {
+            failedReplays.add(replayOf);
+        }
+        summary.deadLettered(stage);
+        LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
+                stage, routeId, entry.source(), entry.channel(), entry.attempts(), entry.error(), id);
+        return entry;
+    }
+
+    public List<DeadLetterEntry> list() throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<DeadLetterEntry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                entries.add(json.readValue(file.toFile(), DeadLetterEntry.class));
+            }
+        }
+        return entries;
+    }
+
+    public Path payloadOf(DeadLetterEntry entry) {
+        return folder.resolve(entry.id() + ".payload");
+    }
+
+    /** True when a replay of this entry was dead-lettered again during this process. */
+    public boolean replayFailed(String id) {
+        return failedReplays.contains(id);
+    }
+
+    public void remove(DeadLetterEntry entry) throws IOException {
+        Files.deleteIfExists(folder.resolve(entry.id() + ".json"));
+        Files.deleteIfExists(payloadOf(entry));
+    }
+
+    /** A replay that fails at the step it was replayed into updates its entry; a failure further on is new. */
+    private String sameStepReplay(String replayOf, String routeId) throws IOException {
+        if (replayOf == null) {
+            return null;
+        }
+        Path entry = folder.resolve(replayOf + ".json");
+        if (!Files.exists(entry)) {
+            return null;
+        }
+        String step = json.readValue(entry.toFile(), DeadLetterEntry.class).step();
+        return step != null && step.equals(routeId) ? replayOf : null;
+    }
+
+    static String stageOf(String routeId) {
+        if (routeId == null) {
+            return "unknown";
+        }
+        int dash = routeId.indexOf('-');
+        return dash < 0 ? routeId : routeId.substring(0, dash);
+    }
+
+    private static String replayUri(Exchange exchange, String routeId) {
+        String explicit = exchange.getProperty(Exchanges.REPLAY_URI, String.class);
+        if (explicit != null) {
+            return explicit;
+        }
+        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
+        return route == null ? null : route.getEndpoint().getEndpointUri();
+    }
+
+    private static Map<String, String> relayProperties(Exchange exchange) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        exchange.getProperties().forEach((k, v) -> {
+            if (k.startsWith("relay") && !k.equals(REPLAY_OF) && (v instanceof String || v instanceof Number)) {
+                properties.put(k, String.valueOf(v));
+            }
+        });
+        return properties;
+    }
+
+    private static Map<String, String> keptHeaders(Exchange exchange) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String keep = exchange.getProperty(KEEP_HEADERS, String.class);
+        if (keep != null) {
+            for (String name : keep.split(",")) {
+                String value = exchange.getMessage().getHeader(name.trim(), String.class);
+                if (value != null) {
+                    headers.put(name.trim(), value);
+                }
+            }
+        }
+        return headers;
+    }
+
+    private static long writePayload(Exchange exchange, Path target) throws IOException {
+        Object body = exchange.getMessage().getBody();
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            if (body instanceof StreamCache cache) {
+                cache.reset();
+                cache.writeTo(out);
+                cache.reset();
+            } else if (body instanceof JsonNode node) {
+                out.write(node.toString().getBytes(StandardCharsets.UTF_8));
+            } else if (body instanceof byte[] bytes) {
+                out.write(bytes);
+            } else if (body instanceof InputStream in) {
+                in.transferTo(out);
+            } else if (body != null) {
+                String text = exchange.getContext().getTypeConverter().tryConvertTo(String.class, exchange, body);
+                out.write((text != null ? text : body.toString()).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.size(target);
+    }
+
+    private static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= BODY_SNIPPET ? text : text.substring(0, BODY_SNIPPET) + "…";
+    }
+
+    private SecretMasker masker() {
+        if (masker == null) {
+            masker = new SecretMasker(settings);
+        }
+        return masker;
+    }
+}

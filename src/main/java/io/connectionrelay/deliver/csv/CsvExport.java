@@ -1,0 +1,123 @@
+package io.connectionrelay.deliver.csv;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.connectionrelay.poll.PollCycle;
+import io.connectionrelay.record.ConnectionRecord;
+import io.connectionrelay.record.RecordJson;
+import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.Exchange;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Collects one CSV file per source per poll cycle in a staging folder, open for appending while
+ * the cycle runs. At the end of the cycle the file is closed and handed to the route, which
+ * publishes it (to a folder or an SFTP server) under a temporary name and renames it; a failed
+ * cycle's file is deleted, so no reader ever sees a partial export.
+ */
+public class CsvExport {
+
+    /** RFC 4180: comma, double-quote quoting where needed, CRLF line ends. */
+    static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path staging;
+    private final boolean formulaGuard;
+    private final Map<String, CycleFile> open = new ConcurrentHashMap<>();
+
+    private record CycleFile(Path path, CSVPrinter printer) {
+    }
+
+    public CsvExport(Settings settings) {
+        this.staging = Path.of(settings.get("relay.csv.staging-folder", "data/staging/csv"));
+        this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+    }
+
+    /** Appends one record JSON to its cycle's file. */
+    public void append(Exchange exchange) throws IOException {
+        ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
+        List<String> row = new ArrayList<>(CsvColumns.values().length);
+        for (CsvColumns column : CsvColumns.values()) {
+            String value = column.valueOf(record);
+            row.add(formulaGuard ? FormulaGuard.neutralize(value) : value);
+        }
+        CycleFile file = fileFor(exchange);
+        synchronized (file) {
+            file.printer().printRecord(row);
+        }
+    }
+
+    /**
+     * Closes the cycle's file and puts it in the body with CamelFileName set to its published
+     * name, SOURCE-yyyyMMddTHHmmssZ.csv. A cycle that routed nothing to CSV still publishes its
+     * header, so "no rows" and "not run" look different.
+     */
+    public void finish(Exchange exchange) throws IOException {
+        CycleFile file = fileFor(exchange);
+        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
+        synchronized (file) {
+            file.printer().close(true);
+        }
+        open.remove(cycle);
+        exchange.getMessage().setBody(file.path().toFile());
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(exchange));
+    }
+
+    /** The cycle failed: its rows must not be published. */
+    public void discard(Exchange exchange) throws IOException {
+        CycleFile file = open.remove(exchange.getProperty(Exchanges.CYCLE, String.class));
+        if (file != null) {
+            synchronized (file) {
+                file.printer().close();
+            }
+            Files.deleteIfExists(file.path());
+        }
+    }
+
+    /** Removes the staged file once published; a replayed publish carries the contents instead. */
+    public void cleanUp(Exchange exchange) throws IOException {
+        if (exchange.getMessage().getBody() instanceof java.io.File staged) {
+            Files.deleteIfExists(staged.toPath());
+        }
+    }
+
+    private CycleFile fileFor(Exchange exchange) {
+        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
+        if (cycle == null) {
+            throw new IllegalStateException("a CSV row arrived outside a poll cycle (no " + Exchanges.CYCLE + ")");
+        }
+        return open.computeIfAbsent(cycle, c -> {
+            try {
+                Files.createDirectories(staging);
+                Path path = staging.resolve(FileNames.safe(c) + ".csv.part");
+                BufferedWriter writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+                CSVPrinter printer = new CSVPrinter(writer, FORMAT);
+                printer.printRecord(CsvColumns.headers());
+                return new CycleFile(path, printer);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot create a CSV file in " + staging
+                        + " (relay.csv.staging-folder)", e);
+            }
+        });
+    }
+
+    private static String publishedName(Exchange exchange) {
+        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        Instant started = exchange.getProperty(PollCycle.STARTED, Instant.class);
+        return FileNames.safe(source) + "-" + STAMP.format(started == null ? Instant.now() : started) + ".csv";
+    }
+}

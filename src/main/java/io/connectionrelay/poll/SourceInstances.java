@@ -1,0 +1,78 @@
+package io.connectionrelay.poll;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.util.StringHelper;
+
+/**
+ * Creates one route per configured source instance from its vendor's route template
+ * (routes/poll/&lt;vendor&gt;-source.yaml), plus a timer that triggers it. Adding an instance is
+ * configuration only:
+ * <pre>
+ *   relay.sources=crux-eu,fleet
+ *   relay.source.crux-eu.vendor=crux
+ *   relay.source.crux-eu.base-url=https://api.cruxconnect.com
+ * </pre>
+ * Every relay.source.ID.some-key becomes template parameter someKey, from the files or from an
+ * environment variable RELAY_SOURCE_ID_SOME_KEY. Secrets are never passed as template parameters
+ * (route definitions are visible in management tools): the vendor's auth bean reads them itself.
+ */
+public class SourceInstances extends RouteBuilder {
+
+    static final Set<String> SECRET_KEYS = Set.of("token", "password", "api-key", "username");
+    static final Set<String> SCHEDULE_KEYS = Set.of("vendor", "period", "initial-delay", "enabled");
+
+    @Override
+    public void configure() throws Exception {
+        Settings settings = new Settings(getContext());
+        boolean once = settings.getBoolean("relay.once", false);
+        for (String id : settings.getList("relay.sources")) {
+            configureSource(settings, once, id);
+        }
+    }
+
+    private void configureSource(Settings settings, boolean once, String id) throws Exception {
+        String prefix = "relay.source." + id + ".";
+        if (!settings.getBoolean(prefix + "enabled", true)) {
+            return;
+        }
+        String vendor = settings.require(prefix + "vendor", "which vendor source " + id + " polls (crux or terminal)");
+        settings.require(prefix + "base-url", "the API address source " + id + " polls");
+        UpstreamAuth auth = getContext().getRegistry().lookupByNameAndType(vendor + "Auth", UpstreamAuth.class);
+        if (auth == null) {
+            throw Settings.invalid(prefix + "vendor", vendor, "a known vendor (crux or terminal)");
+        }
+        auth.checkConfigured(id);
+
+        var route = templatedRoute(vendor + "-source").routeId("poll-" + id);
+        templateParameters(settings, id).forEach((name, value) -> route.parameter(name, String.valueOf(value)));
+
+        if (!once) {
+            Duration period = settings.getDuration(prefix + "period", Duration.ofMinutes(5));
+            Duration delay = settings.getDuration(prefix + "initial-delay", Duration.ofSeconds(2));
+            from("timer:" + id + "?period=" + period.toMillis() + "&delay=" + delay.toMillis())
+                    .routeId("schedule-" + id)
+                    .log("Polling source " + id + " (" + vendor + ")")
+                    .to("direct:poll-" + id);
+        }
+    }
+
+    /** relay.source.ID.* from the files and the environment, minus secrets, keyed in camelCase. */
+    static Map<String, Object> templateParameters(Settings settings, String id) {
+        String prefix = "relay.source." + id + ".";
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("sourceId", id);
+        settings.keysWithPrefix(prefix).forEach(key -> {
+            String name = key.substring(prefix.length());
+            if (!SECRET_KEYS.contains(name) && !SCHEDULE_KEYS.contains(name) && !name.contains(".")) {
+                settings.get(key).ifPresent(v -> parameters.put(StringHelper.dashToCamelCase(name), v));
+            }
+        });
+        return parameters;
+    }
+}

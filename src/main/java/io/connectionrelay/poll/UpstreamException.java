@@ -1,0 +1,46 @@
+package io.connectionrelay.poll;
+
+/**
+ * An upstream call failed. Carries what the dead-letter entry records: the HTTP status (0 for an
+ * I/O failure) and the start of the response body.
+ */
+public class UpstreamException extends Exception {
+
+    private final int httpStatus;
+    private final String responseBody;
+
+    public UpstreamException(String message, int httpStatus, String responseBody, Throwable cause) {
+        super(message, cause);
+        this.httpStatus = httpStatus;
+        this.responseBody = responseBody;
+    }
+
+    public int getHttpStatus() {
+        return httpStatus;
+    }
+
+    public String getResponseBody() {
+        return responseBody;
+    }
+
+    /** 408, 429, 5xx or an I/O error: worth retrying after a delay. */
+    public static class Transient extends UpstreamException {
+        public Transient(String message, int httpStatus, String responseBody, Throwable cause) {
+            super(message, httpStatus, responseBody, cause);
+        }
+    }
+
+    /** 401: retried once after re-authenticating. */
+    public static class Unauthorized extends UpstreamException {
+        public Unauthorized(String message, String responseBody) {
+            super(message, 401, responseBody, null);
+        }
+    }
+
+    /** Any other 4xx: retrying cannot help. */
+    public static class Permanent extends UpstreamException {
+        public Permanent(String message, int httpStatus, String responseBody) {
+            super(message, httpStatus, responseBody, null);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.connectionrelay.route;
+
+import java.util.List;
+
+import io.connectionrelay.record.CanonicalStatus;
+import io.connectionrelay.record.RecordJson;
+import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.runtime.RunSummary;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Stage: sends each enriched record to the channels the routing table names for its status, and
+ * tells every channel when a source's cycle has ended (CSV files are closed, digest windows may
+ * close) or failed (a half-written CSV is discarded).
+ */
+public class StatusRoutes extends RouteBuilder {
+
+    private static final String RECIPIENTS = "relayRecipients";
+    private static final String HOOKS = "relayHooks";
+
+    @Override
+    public void configure() {
+        RoutingTable table = getContext().getRegistry().lookupByNameAndType("routingTable", RoutingTable.class);
+        RunSummary summary = getContext().getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
+
+        from("direct:route").routeId("route").routeConfigurationId("stage")
+                .process(exchange -> {
+                    CanonicalStatus status = RecordJson.read(exchange.getMessage().getBody(String.class)).status();
+                    List<String> channels = table.channelsFor(status);
+                    summary.routed(status, channels);
+                    exchange.setProperty(RECIPIENTS, channels.stream().map(c -> "direct:deliver-" + c).toList());
+                })
+                .recipientList(exchangeProperty(RECIPIENTS));
+
+        from("direct:cycle-end").routeId("cycle-end")
+                .log("Cycle ${exchangeProperty." + Exchanges.CYCLE + "} of ${exchangeProperty." + Exchanges.SOURCE
+                        + "} polled ${exchangeProperty.relayElementCount} connection(s)")
+                .bean("runSummary", "polled(${exchangeProperty." + Exchanges.SOURCE + "}, "
+                        + "${exchangeProperty.relayElementCount})")
+                .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-end")))
+                .recipientList(exchangeProperty(HOOKS));
+
+        from("direct:cycle-failed").routeId("cycle-failed")
+                .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-failed")))
+                .recipientList(exchangeProperty(HOOKS));
+    }
+}

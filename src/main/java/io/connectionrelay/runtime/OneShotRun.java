@@ -1,0 +1,108 @@
+package io.connectionrelay.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.connectionrelay.deadletter.DeadLetterStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * --once: for cron and batch schedulers. Runs one cycle of every enabled source, waits until every
+ * record is delivered or dead-lettered, prints a summary, and returns the exit code: 0 when nothing
+ * was dead-lettered, 1 otherwise.
+ */
+public final class OneShotRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OneShotRun.class);
+
+    private OneShotRun() {
+    }
+
+    public static int runAndExit(Main main) throws Exception {
+        main.addOverrideProperty("relay.once", "true");
+        main.start();
+        try {
+            return run(main.getCamelContext());
+        } finally {
+            main.stop();
+        }
+    }
+
+    /** Runs the cycle on a started context whose sources were created with relay.once=true. */
+    public static int run(CamelContext context) throws InterruptedException {
+        Settings settings = new Settings(context);
+        RunSummary summary = context.getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
+        List<String> sources = context.getRoutes().stream().map(Route::getRouteId)
+                .filter(id -> id.startsWith("poll-")).sorted().toList();
+        if (sources.isEmpty()) {
+            LOG.error("No source is configured: set relay.sources (RELAY_SOURCES)");
+            return 1;
+        }
+        try (ProducerTemplate producer = context.createProducerTemplate()) {
+            for (String route : sources) {
+                LOG.info("One-shot cycle of source {}", route.substring("poll-".length()));
+                producer.sendBody("direct:" + route, null);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Duration timeout = settings.getDuration("relay.once.timeout", Duration.ofMinutes(10));
+        boolean idle = awaitIdle(context, timeout);
+        print(summary, context);
+        if (!idle) {
+            LOG.error("Work was still in flight after {} (relay.once.timeout)", timeout);
+            return 1;
+        }
+        return summary.deadLetterCount() == 0 ? 0 : 1;
+    }
+
+    /** Idle: nothing in flight and every SEDA queue empty, twice in a row to cover hand-offs. */
+    public static boolean awaitIdle(CamelContext context, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() < deadline) {
+            boolean queuesEmpty = context.getEndpoints().stream()
+                    .filter(SedaEndpoint.class::isInstance)
+                    .map(SedaEndpoint.class::cast)
+                    .allMatch(e -> e.getCurrentQueueSize() == 0);
+            quiet = context.getInflightRepository().size() == 0 && queuesEmpty ? quiet + 1 : 0;
+            if (quiet >= 2) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static void print(RunSummary summary, CamelContext context) {
+        DeadLetterStore store = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
+        StringBuilder text = new StringBuilder("\n=== connection-relay one-shot summary ===\n");
+        text.append("Records polled per source:\n");
+        appendCounts(text, summary.polledCounts());
+        text.append("Records routed per status and channel:\n");
+        appendCounts(text, summary.routedCounts());
+        text.append("Dead-lettered per stage:\n");
+        appendCounts(text, summary.deadLetterCounts());
+        if (summary.deadLetterCount() > 0) {
+            text.append("Dead-letter entries are in ").append(store.folder().toAbsolutePath())
+                    .append(" (list with --dead-letters, replay with --replay)\n");
+        }
+        text.append("Result: ").append(summary.deadLetterCount() == 0 ? "OK" : "FAILED").append('\n');
+        System.out.print(text);
+        System.out.flush();
+    }
+
+    private static void appendCounts(StringBuilder text, Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            text.append("  (none)\n");
+        }
+        counts.forEach((k, v) -> text.append("  ").append(k).append(": ").append(v).append('\n'));
+    }
+}

@@ -1,0 +1,55 @@
+package io.connectionrelay.runtime;
+
+import java.util.Locale;
+
+import io.connectionrelay.deadletter.DeadLetterRoutes;
+import io.connectionrelay.enrich.EnrichRoutes;
+import io.connectionrelay.poll.SourceInstances;
+import io.connectionrelay.poll.UpstreamFetchRoutes;
+import io.connectionrelay.poll.UpstreamRetryConfiguration;
+import io.connectionrelay.route.StatusRoutes;
+import org.apache.camel.main.MainConfigurationProperties;
+
+/**
+ * What every way of starting the relay shares (the main class, one-shot runs, the tests): which
+ * configuration files to read for a profile, the configuration class, and the Java DSL routes.
+ * The YAML routes come from routes/ on the file system, listed in config/application.properties.
+ */
+public final class RelayApplication {
+
+    public static final String DEFAULT_PROFILE = "demo";
+
+    private RelayApplication() {
+    }
+
+    /** RELAY_PROFILE or -Drelay.profile; demo when neither is set, so a bare run needs nothing. */
+    public static String profile() {
+        String profile = System.getProperty("relay.profile", System.getenv("RELAY_PROFILE"));
+        return profile == null || profile.isBlank() ? DEFAULT_PROFILE : profile.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public static String configDir() {
+        String dir = System.getProperty("relay.config-dir", System.getenv("RELAY_CONFIG_DIR"));
+        return dir == null || dir.isBlank() ? "config" : dir.trim();
+    }
+
+    /**
+     * The profile's file comes first because Camel keeps the first value it reads for a key: the
+     * profile's values win over the shared file's, and environment variables win over both.
+     */
+    public static String propertyLocations(String profile) {
+        String dir = configDir();
+        return "file:" + dir + "/application-" + profile + ".properties,file:" + dir + "/application.properties";
+    }
+
+    public static void configure(MainConfigurationProperties main) {
+        main.addConfiguration(RelayConfiguration.class);
+        main.addRoutesBuilder(new UpstreamRetryConfiguration());
+        main.addRoutesBuilder(new StageErrorConfiguration());
+        main.addRoutesBuilder(new UpstreamFetchRoutes());
+        main.addRoutesBuilder(new SourceInstances());
+        main.addRoutesBuilder(new EnrichRoutes());
+        main.addRoutesBuilder(new StatusRoutes());
+        main.addRoutesBuilder(new DeadLetterRoutes());
+    }
+}
