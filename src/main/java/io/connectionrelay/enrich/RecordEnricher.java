@@ -19,11 +19,7 @@ public class RecordEnricher {
     private final Person defaultManager;
     private final Clock clock;
 
-    public RecordEnricher(Settings settings) {
-        this(settings, Clock.systemUTC());
-    }
-
-    RecordEnricher(Settings settings, Clock clock) {
+    public RecordEnricher(Settings settings, Clock clock) {
         this.clock = clock;
         this.defaultManager = Person.of(
                 settings.get("relay.enrich.default-manager.name", "Partner Operations"),

@@ -1,5 +1,8 @@
 package io.connectionrelay.runtime;
 
+import java.time.Clock;
+import java.util.Optional;
+
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
 import io.connectionrelay.enrich.RecordEnricher;
@@ -19,13 +22,18 @@ public class RelayConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
         RunSummary summary = new RunSummary();
+        // tests bind a fixed clock first; everything that ages records reads this one
+        Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
+                .orElseGet(Clock::systemUTC);
+        registry.bind("relayClock", clock);
+        registry.bind("relayDataSource", StateDatabase.dataSource(settings));
         registry.bind("settings", settings);
         registry.bind("runSummary", summary);
         registry.bind("deadLetterStore", new DeadLetterStore(settings, summary));
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
-        registry.bind("recordEnricher", new RecordEnricher(settings));
+        registry.bind("recordEnricher", new RecordEnricher(settings, clock));
         registry.bind("routingTable", new RoutingTable(settings));
         registry.bind("csvExport", new CsvExport(settings));
         context.addStartupListener(new StartupSummary(settings));

@@ -32,7 +32,7 @@ public class CsvExport {
 
     /** RFC 4180: comma, double-quote quoting where needed, CRLF line ends. */
     static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
     private final Path staging;
@@ -63,7 +63,7 @@ public class CsvExport {
 
     /**
      * Closes the cycle's file and puts it in the body with CamelFileName set to its published
-     * name, SOURCE-yyyyMMddTHHmmssZ.csv. A cycle that routed nothing to CSV still publishes its
+     * name, SOURCE-yyyyMMddTHHmmssSSSZ.csv. A cycle that routed nothing to CSV still publishes its
      * header, so "no rows" and "not run" look different.
      */
     public void finish(Exchange exchange) throws IOException {
