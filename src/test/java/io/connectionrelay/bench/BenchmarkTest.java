@@ -1,0 +1,115 @@
+package io.connectionrelay.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.connectionrelay.demo.CruxPayloadGenerator;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark harness: {@code mvn -B -Pbench verify}. Not part of the unit test run (tag bench).
+ * For each size it generates a Crux payload, serves it over loopback HTTP, and runs the reference
+ * and the bundle, each in a fresh JVM with -Xmx256m, one after the other on the same bytes; it
+ * prints figures and the bundle/reference ratio and writes them to bench/results/.
+ * Sizes: -Dbench.sizes=10000,100000,1000000 (the default).
+ */
+@Tag("bench")
+class BenchmarkTest {
+
+    static final Path WORK = Path.of("bench/work");
+    static final Pattern RESULT = Pattern.compile("RESULT (.*)");
+
+    @Test
+    void csvPath() throws Exception {
+        List<Integer> sizes = Arrays.stream(System.getProperty("bench.sizes", "10000,100000,1000000").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        List<String> rows = new ArrayList<>();
+        rows.add("| records | payload MB | reference rec/s | bundle rec/s (cycle) | ratio | bundle cycle s | bundle wall s "
+                + "| bundle peak heap MB | bundle heap-pool peaks MB | bundle peak RSS MB | reference peak heap MB |");
+        rows.add("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int size : sizes) {
+            Path payload = payload(size);
+            try (PayloadServer server = new PayloadServer(payload)) {
+                Map<String, String> reference = child("reference", server.baseUrl(), size);
+                Map<String, String> bundle = child("bundle", server.baseUrl(), size);
+                assertThat(bundle.get("records")).isEqualTo(reference.get("records"));
+                double refRate = rate(reference);
+                double bundleRate = rate(bundle);
+                rows.add(String.format("| %,d | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %s | %s | %s | %s |", size,
+                        Files.size(payload) / (1024 * 1024), refRate, bundleRate, bundleRate / refRate,
+                        Long.parseLong(bundle.get("cycleMillis")) / 1000.0,
+                        Long.parseLong(bundle.get("millis")) / 1000.0, bundle.get("peakHeapMb"),
+                        bundle.get("heapPoolPeaksMb"), bundle.get("rssMb"), reference.get("peakHeapMb")));
+            }
+        }
+        BenchReport.write("csv-path", "CSV path: one one-shot cycle, every record routed to csv; JVMs with -Xmx256m",
+                rows);
+    }
+
+    /** Records per second of the work itself: the reference's whole run, the bundle's cycle without its boot. */
+    private static double rate(Map<String, String> result) {
+        return Long.parseLong(result.get("records")) * 1000.0 / Math.max(1, Long.parseLong(result.get("cycleMillis")));
+    }
+
+    /** Generated once per size and kept in bench/work (gitignored): generation is not what is measured. */
+    static Path payload(int size) throws IOException {
+        Files.createDirectories(WORK);
+        Path file = WORK.resolve("crux-" + size + ".json");
+        if (!Files.exists(file)) {
+            Path tmp = WORK.resolve("crux-" + size + ".json.tmp");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                new CruxPayloadGenerator().write(out, size - 3, 7L);
+            }
+            Files.move(tmp, file);
+        }
+        return file;
+    }
+
+    static Map<String, String> child(String mode, String baseUrl, int size) throws Exception {
+        Path work = WORK.resolve(mode + "-" + size + "-" + Instant.now().toEpochMilli());
+        Files.createDirectories(work);
+        Path log = work.resolve("run.log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), CsvPathRun.class.getName(), mode, baseUrl,
+                work.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int exit = process.waitFor();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Matcher matcher = RESULT.matcher(output);
+        if (exit != 0 || !matcher.find()) {
+            throw new IllegalStateException(mode + " run failed (exit " + exit + "); log: " + log.toAbsolutePath());
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String pair : matcher.group(1).trim().split(" ")) {
+            String[] kv = pair.split("=", 2);
+            result.put(kv[0], kv[1]);
+        }
+        System.out.println(mode + " " + size + ": " + result);
+        deleteCsvOutput(work);
+        return result;
+    }
+
+    /** The outputs are as large as the payload; keep the logs, drop the CSVs. */
+    private static void deleteCsvOutput(Path work) throws IOException {
+        try (var files = Files.walk(work)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".csv")).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
