@@ -15,6 +15,17 @@ public final class RecordJson {
 
     private static final ObjectMapper MAPPER = newMapper();
 
+    /**
+     * The last record this thread wrote, with its JSON. Stages joined by direct: endpoints run on one
+     * thread, so the next stage usually reads back the very String the previous one wrote; answering
+     * from here (matched by identity, so the text is certainly the same) saves a parse per boundary
+     * while the JSON stays the contract. Through a broker the String differs and is parsed as usual.
+     */
+    private static final ThreadLocal<Written> LAST_WRITTEN = new ThreadLocal<>();
+
+    private record Written(String json, ConnectionRecord record) {
+    }
+
     private RecordJson() {
     }
 
@@ -33,13 +44,19 @@ public final class RecordJson {
 
     public static String write(ConnectionRecord record) {
         try {
-            return MAPPER.writeValueAsString(record);
+            String json = MAPPER.writeValueAsString(record);
+            LAST_WRITTEN.set(new Written(json, record));
+            return json;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a ConnectionRecord could not be serialized", e);
         }
     }
 
     public static ConnectionRecord read(String json) {
+        Written last = LAST_WRITTEN.get();
+        if (last != null && last.json() == json) {
+            return last.record();
+        }
         try {
             return MAPPER.readValue(json, ConnectionRecord.class);
         } catch (JsonProcessingException e) {
