@@ -38,7 +38,9 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
         registry.bind("recordEnricher", new RecordEnricher(settings, clock));
         registry.bind("routingTable", new RoutingTable(settings));
-        registry.bind("csvExport", new CsvExport(settings));
+        CsvExport csvExport = new CsvExport(settings);
+        registry.bind("csvExport", csvExport);
+        context.addStartupListener(csvExport);
         context.addStartupListener(new StartupSummary(settings));
     }
 }
