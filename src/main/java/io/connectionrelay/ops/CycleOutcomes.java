@@ -42,7 +42,7 @@ public class CycleOutcomes {
     }
 
     public void succeeded(Exchange exchange) {
-        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        String source = sourceOf(exchange);
         SourceState state = state(source);
         state.consecutiveFailures.set(0);
         state.lastDurationSeconds = elapsedSeconds(exchange);
@@ -51,7 +51,7 @@ public class CycleOutcomes {
     }
 
     public void failed(Exchange exchange) {
-        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        String source = sourceOf(exchange);
         SourceState state = state(source);
         state.consecutiveFailures.incrementAndGet();
         state.lastDurationSeconds = elapsedSeconds(exchange);
@@ -65,9 +65,12 @@ public class CycleOutcomes {
         return failures;
     }
 
+    private static String sourceOf(Exchange exchange) {
+        return exchange.getProperty(Exchanges.SOURCE, "unknown", String.class);
+    }
+
     private SourceState state(String source) {
-        String key = source == null ? "unknown" : source;
-        return sources.computeIfAbsent(key, s -> {
+        return sources.computeIfAbsent(source, s -> {
             SourceState state = new SourceState();
             Gauge.builder("relay.cycle.last.duration", state, st -> st.lastDurationSeconds)
                     .description("How long the source's last poll cycle took, successful or not")
