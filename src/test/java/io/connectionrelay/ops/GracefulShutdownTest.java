@@ -55,7 +55,7 @@ class GracefulShutdownTest {
     @Test
     void aCycleStillRunningAtTheTimeoutIsAbandonedAndPublishesNothing() throws Exception {
         slowConnections(Duration.ofSeconds(20));
-        start(1, "1h");
+        start(1, "10", "1h");
         awaitPollInFlight();
 
         long started = System.nanoTime();
@@ -72,7 +72,7 @@ class GracefulShutdownTest {
     void aCycleThatEndsWithinTheTimeoutFinishesAndNoNewCycleStarts() throws Exception {
         slowConnections(Duration.ofSeconds(2));
         // a timer that would fire again at once if it were still running
-        start(30, "100");
+        start(30, "10", "100");
         awaitPollInFlight();
 
         main.stop();
@@ -90,7 +90,7 @@ class GracefulShutdownTest {
         Files.writeString(staging.resolve("crux-a-1795435200000-ABC.csv.part"), "source,vendor\r\ncrux-a,crux\r\n");
         Files.writeString(staging.resolve("notes.txt"), "not ours");
 
-        start(30, "1h");
+        start(30, "1h", "1h");
 
         assertThat(files(staging)).extracting(p -> p.getFileName().toString()).containsExactly("notes.txt");
         assertThat(files(data.resolve("out"))).isEmpty();
@@ -102,7 +102,7 @@ class GracefulShutdownTest {
                 .withChunkedDribbleDelay(20, (int) over.toMillis())));
     }
 
-    private void start(int shutdownTimeoutSeconds, String period) throws Exception {
+    private void start(int shutdownTimeoutSeconds, String initialDelay, String period) throws Exception {
         main = new Main();
         main.setPropertyPlaceholderLocations("file:config/application.properties");
         main.bind("relayClock", Clock.fixed(RelayTestSupport.NOW, ZoneOffset.UTC));
@@ -112,7 +112,7 @@ class GracefulShutdownTest {
         main.addOverrideProperty("relay.source.crux-a.vendor", "crux");
         main.addOverrideProperty("relay.source.crux-a.base-url", crux.baseUrl());
         main.addOverrideProperty("relay.source.crux-a.token", "fixed-token-123");
-        main.addOverrideProperty("relay.source.crux-a.initial-delay", "10");
+        main.addOverrideProperty("relay.source.crux-a.initial-delay", initialDelay);
         main.addOverrideProperty("relay.source.crux-a.period", period);
         main.addOverrideProperty("relay.csv.folder", data.resolve("out").toString());
         main.addOverrideProperty("relay.csv.staging-folder", data.resolve("staging").toString());
