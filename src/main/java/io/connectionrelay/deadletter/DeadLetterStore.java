@@ -24,10 +24,10 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.poll.UpstreamException;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.RunSummary;
 import io.connectionrelay.runtime.SecretMasker;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
@@ -54,17 +54,17 @@ public class DeadLetterStore {
     private static final int BODY_SNIPPET = 2048;
 
     private final Path folder;
-    private final RunSummary summary;
+    private final RelayMetrics metrics;
     private final Settings settings;
     private final Clock clock;
     private final ObjectMapper json = RecordJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Set<String> failedReplays = ConcurrentHashMap.newKeySet();
     private volatile SecretMasker masker;
 
-    public DeadLetterStore(Settings settings, RunSummary summary) {
+    public DeadLetterStore(Settings settings, RelayMetrics metrics) {
         this.settings = settings;
         this.folder = Path.of(settings.get("relay.dead-letter.folder", "data/dead-letter"));
-        this.summary = summary;
+        this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
 
@@ -112,7 +112,7 @@ public class DeadLetterStore {
         if (replayOf != null) {
             failedReplays.add(replayOf);
         }
-        summary.deadLettered(stage);
+        metrics.deadLettered(stage);
         LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
                 stage, routeId, entry.source(), entry.channel(), entry.attempts(), entry.error(), id);
         return entry;
@@ -129,6 +129,16 @@ public class DeadLetterStore {
             }
         }
         return entries;
+    }
+
+    /** How many entries the store holds now (a replayed entry is removed). */
+    public long count() throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+        }
     }
 
     public Path payloadOf(DeadLetterEntry entry) {

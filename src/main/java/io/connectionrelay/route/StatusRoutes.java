@@ -5,7 +5,7 @@ import java.util.List;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.ops.RelayMetrics;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -21,13 +21,13 @@ public class StatusRoutes extends RouteBuilder {
     @Override
     public void configure() {
         RoutingTable table = getContext().getRegistry().lookupByNameAndType("routingTable", RoutingTable.class);
-        RunSummary summary = getContext().getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
+        RelayMetrics metrics = getContext().getRegistry().lookupByNameAndType("relayMetrics", RelayMetrics.class);
 
         from("direct:route").routeId("route").routeConfigurationId("stage")
                 .process(exchange -> {
                     CanonicalStatus status = RecordJson.read(exchange.getMessage().getBody(String.class)).status();
                     List<String> channels = table.channelsFor(status);
-                    summary.routed(status, channels);
+                    metrics.routed(status, channels);
                     exchange.setProperty(RECIPIENTS, channels.stream().map(c -> "direct:deliver-" + c).toList());
                 })
                 .recipientList(exchangeProperty(RECIPIENTS));
@@ -35,12 +35,14 @@ public class StatusRoutes extends RouteBuilder {
         from("direct:cycle-end").routeId("cycle-end")
                 .log("Cycle ${exchangeProperty." + Exchanges.CYCLE + "} of ${exchangeProperty." + Exchanges.SOURCE
                         + "} polled ${exchangeProperty.relayElementCount} connection(s)")
-                .bean("runSummary", "polled(${exchangeProperty." + Exchanges.SOURCE + "}, "
+                .bean("relayMetrics", "polled(${exchangeProperty." + Exchanges.SOURCE + "}, "
                         + "${exchangeProperty.relayElementCount})")
                 .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-end")))
-                .recipientList(exchangeProperty(HOOKS));
+                .recipientList(exchangeProperty(HOOKS))
+                .bean("cycleOutcomes", "succeeded");
 
         from("direct:cycle-failed").routeId("cycle-failed")
+                .bean("cycleOutcomes", "failed")
                 .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-failed")))
                 .recipientList(exchangeProperty(HOOKS));
     }

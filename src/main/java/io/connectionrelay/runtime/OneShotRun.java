@@ -88,6 +88,10 @@ public final class OneShotRun {
         appendCounts(text, summary.polledCounts());
         text.append("Records routed per status and channel:\n");
         appendCounts(text, summary.routedCounts());
+        text.append("Deliveries per channel and target:\n");
+        appendCounts(text, summary.deliveredCounts());
+        text.append("Failed deliveries per channel and target:\n");
+        appendCounts(text, summary.failedDeliveryCounts());
         text.append("Dead-lettered per stage:\n");
         appendCounts(text, summary.deadLetterCounts());
         if (summary.deadLetterCount() > 0) {

@@ -8,6 +8,8 @@ import io.connectionrelay.deliver.csv.CsvExport;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
+import io.connectionrelay.ops.Observability;
+import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.poll.CruxAuth;
 import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelConfiguration;
@@ -21,21 +23,24 @@ public class RelayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
-        RunSummary summary = new RunSummary();
         // tests bind a fixed clock first; everything that ages records reads this one
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
         registry.bind("relayDataSource", StateDatabase.dataSource(settings));
         registry.bind("settings", settings);
-        registry.bind("runSummary", summary);
-        registry.bind("deadLetterStore", new DeadLetterStore(settings, summary));
+        RelayMetrics metrics = Observability.bind(context, settings, clock);
+        DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics);
+        metrics.watchDeadLetterEntries(deadLetters::count);
+        registry.bind("deadLetterStore", deadLetters);
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
         registry.bind("recordEnricher", new RecordEnricher(settings, clock));
         registry.bind("routingTable", new RoutingTable(settings));
-        registry.bind("csvExport", new CsvExport(settings));
+        CsvExport csvExport = new CsvExport(settings);
+        registry.bind("csvExport", csvExport);
+        context.addStartupListener(csvExport);
         context.addStartupListener(new StartupSummary(settings));
     }
 }

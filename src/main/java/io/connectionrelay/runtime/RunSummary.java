@@ -1,58 +1,62 @@
 package io.connectionrelay.runtime;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
-import io.connectionrelay.record.CanonicalStatus;
+import io.connectionrelay.ops.RelayMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
-/** What this process has done: the one-shot summary and the exit code are read from here. */
+/**
+ * What this process has done, read from the relay's Micrometer counters (the same numbers
+ * /observe/metrics serves): the one-shot summary and the exit code come from here.
+ */
 public class RunSummary {
 
-    private final Map<String, LongAdder> routed = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> polled = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
-    public void polled(String source, long records) {
-        polled.computeIfAbsent(source, k -> new LongAdder()).add(records);
+    public RunSummary(RelayMetrics metrics) {
+        this.registry = metrics.registry();
     }
 
     public Map<String, Long> polledCounts() {
-        return snapshot(polled);
+        return counts(RelayMetrics.POLLED, c -> c.getId().getTag("source"));
     }
 
-    public void routed(CanonicalStatus status, List<String> channels) {
-        if (channels.isEmpty()) {
-            count(routed, status + " -> (no channel)");
-        }
-        channels.forEach(channel -> count(routed, status + " -> " + channel));
-    }
-
-    public void deadLettered(String stage) {
-        count(deadLetters, stage);
-    }
-
-    public long deadLetterCount() {
-        return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
-    }
-
+    /** Keyed "STATUS -> channel", or "STATUS -> (no channel)" for a status routed nowhere. */
     public Map<String, Long> routedCounts() {
-        return snapshot(routed);
+        return counts(RelayMetrics.ROUTED, c -> {
+            String channel = c.getId().getTag("channel");
+            return c.getId().getTag("status") + " -> "
+                    + (RelayMetrics.NO_CHANNEL.equals(channel) ? "(no channel)" : channel);
+        });
+    }
+
+    /** Keyed "channel -> target", delivered and failed. */
+    public Map<String, Long> deliveredCounts() {
+        return counts(RelayMetrics.DELIVERED, RunSummary::channelTarget);
+    }
+
+    public Map<String, Long> failedDeliveryCounts() {
+        return counts(RelayMetrics.FAILED, RunSummary::channelTarget);
     }
 
     public Map<String, Long> deadLetterCounts() {
-        return snapshot(deadLetters);
+        return counts(RelayMetrics.DEAD_LETTERS, c -> c.getId().getTag("stage"));
     }
 
-    private static void count(Map<String, LongAdder> map, String key) {
-        map.computeIfAbsent(key, k -> new LongAdder()).increment();
+    public long deadLetterCount() {
+        return deadLetterCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static Map<String, Long> snapshot(Map<String, LongAdder> map) {
-        Map<String, Long> copy = new TreeMap<>();
-        map.forEach((k, v) -> copy.put(k, v.sum()));
-        return copy;
+    private static String channelTarget(Counter counter) {
+        return counter.getId().getTag("channel") + " -> " + counter.getId().getTag("target");
+    }
+
+    private Map<String, Long> counts(String name, Function<Counter, String> key) {
+        Map<String, Long> counts = new TreeMap<>();
+        registry.find(name).counters().forEach(c -> counts.merge(key.apply(c), (long) c.count(), Long::sum));
+        return counts;
     }
 }

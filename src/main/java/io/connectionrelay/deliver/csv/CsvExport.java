@@ -12,28 +12,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import io.connectionrelay.poll.PollCycle;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
 import io.connectionrelay.runtime.Settings;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.StartupListener;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects one CSV file per source per poll cycle in a staging folder, open for appending while
  * the cycle runs. At the end of the cycle the file is closed and handed to the route, which
  * publishes it (to a folder or an SFTP server) under a temporary name and renames it; a failed
- * cycle's file is deleted, so no reader ever sees a partial export.
+ * cycle's file is deleted, so no reader ever sees a partial export. A cycle cut short by a stop
+ * (shutdown timeout) or a crash leaves its file in staging; it is deleted at the next start rather
+ * than resumed, because every cycle polls the full list again.
  */
-public class CsvExport {
+public class CsvExport implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvExport.class);
 
     /** RFC 4180: comma, double-quote quoting where needed, CRLF line ends. */
     static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
+
+    private static final String PART = ".csv.part";
 
     private final Path staging;
     private final boolean formulaGuard;
@@ -45,6 +56,25 @@ public class CsvExport {
     public CsvExport(Settings settings) {
         this.staging = Path.of(settings.get("relay.csv.staging-folder", "data/staging/csv"));
         this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+    }
+
+    /** Deletes the staged files of cycles that an earlier run never finished. */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws IOException {
+        if (alreadyStarted || !Files.isDirectory(staging)) {
+            return;
+        }
+        List<Path> leftovers;
+        try (Stream<Path> files = Files.list(staging)) {
+            leftovers = files.filter(f -> f.getFileName().toString().endsWith(PART)).toList();
+        }
+        for (Path file : leftovers) {
+            Files.deleteIfExists(file);
+        }
+        if (!leftovers.isEmpty()) {
+            LOG.warn("Discarded {} unpublished CSV file(s) in {} (relay.csv.staging-folder) left by cycles that a stop "
+                    + "interrupted; the next cycle polls those connections again", leftovers.size(), staging);
+        }
     }
 
     /** Appends one record JSON to its cycle's file. */
@@ -103,7 +133,7 @@ public class CsvExport {
         return open.computeIfAbsent(cycle, c -> {
             try {
                 Files.createDirectories(staging);
-                Path path = staging.resolve(FileNames.safe(c) + ".csv.part");
+                Path path = staging.resolve(FileNames.safe(c) + PART);
                 BufferedWriter writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
                 CSVPrinter printer = new CSVPrinter(writer, FORMAT);
                 printer.printRecord(CsvColumns.headers());

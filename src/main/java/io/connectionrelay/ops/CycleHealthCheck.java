@@ -1,0 +1,55 @@
+package io.connectionrelay.ops;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness: DOWN while any source's last N cycles all failed (relay.health.failed-cycles-threshold),
+ * so an orchestrator or load balancer sees a relay that polls but gets nothing through. Not a
+ * liveness check: restarting the process does not fix an upstream outage.
+ */
+public class CycleHealthCheck extends AbstractHealthCheck {
+
+    static final String THRESHOLD = "relay.health.failed-cycles-threshold";
+
+    private final CycleOutcomes outcomes;
+    private final int threshold;
+
+    public CycleHealthCheck(CycleOutcomes outcomes, int threshold) {
+        super("relay", "relay-cycles");
+        this.outcomes = outcomes;
+        this.threshold = threshold;
+    }
+
+    /** relay.health.failed-cycles-threshold, 3 by default. */
+    public static int threshold(Settings settings) {
+        int threshold = settings.getInt(THRESHOLD, 3);
+        if (threshold < 1) {
+            throw Settings.invalid(THRESHOLD, String.valueOf(threshold), "1 or more");
+        }
+        return threshold;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Map<String, Integer> failures = outcomes.consecutiveFailures();
+        failures.forEach((source, count) -> builder.detail("source." + source + ".consecutive-failures", count));
+        String failing = failures.entrySet().stream().filter(e -> e.getValue() >= threshold)
+                .map(Map.Entry::getKey).collect(Collectors.joining(", "));
+        if (failing.isEmpty()) {
+            builder.up();
+        } else {
+            builder.message("the last " + threshold + " or more cycles of source(s) " + failing
+                    + " failed (relay.health.failed-cycles-threshold)").down();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.connectionrelay.ops;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.runtime.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Binds the relay's metrics and health beans: relayMetrics, runSummary, cycleOutcomes and the
+ * readiness check (Camel's health registry picks up HealthCheck beans from the registry).
+ */
+public final class Observability {
+
+    private Observability() {
+    }
+
+    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock) {
+        Registry registry = context.getRegistry();
+        // the registry camel-micrometer-prometheus serves at /observe/metrics, bound here so the relay's
+        // counters (and the one-shot summary read from them) exist even with camel.metrics.enabled=false
+        MeterRegistry meters = Optional.ofNullable(registry.lookupByNameAndType(
+                        MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class))
+                .orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        RelayMetrics metrics = new RelayMetrics(meters);
+        registry.bind("relayMetrics", metrics);
+        registry.bind("runSummary", new RunSummary(metrics));
+
+        List<String> sources = settings.getList("relay.sources").stream()
+                .filter(id -> settings.getBoolean("relay.source." + id + ".enabled", true)).toList();
+        CycleOutcomes cycles = new CycleOutcomes(meters, clock, sources);
+        registry.bind("cycleOutcomes", cycles);
+        registry.bind("relayCycleHealthCheck", new CycleHealthCheck(cycles, CycleHealthCheck.threshold(settings)));
+        return metrics;
+    }
+}
