@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectionrelay.normalize.MalformedPayloadException;
+import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 
 /**
@@ -47,7 +49,17 @@ public class TerminalPages {
     }
 
     /** Points the fetch at the next page; the cursor is opaque and may hold '+', '/' or '='. */
-    public void request(Exchange exchange, String baseUrl, int limit) {
+    public void request(Exchange exchange, String baseUrl, String pageLimit) {
+        int limit;
+        try {
+            limit = Integer.parseInt(pageLimit.trim());
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1) {
+            throw Settings.invalid("relay.source." + exchange.getProperty(Exchanges.SOURCE, String.class)
+                    + ".page-limit", pageLimit, "a whole number of at least 1");
+        }
         String cursor = exchange.getProperty(CURSOR, String.class);
         exchange.getMessage().setHeader(Exchange.HTTP_URI, baseUrl + "/connections?limit=" + limit
                 + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
