@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
 import io.connectionrelay.enrich.EnrichRoutes;
+import io.connectionrelay.poll.RecordFetchRetryConfiguration;
 import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
 import io.connectionrelay.poll.UpstreamRetryConfiguration;
@@ -45,6 +46,7 @@ public final class RelayApplication {
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
+        main.addRoutesBuilder(new RecordFetchRetryConfiguration());
         main.addRoutesBuilder(new StageErrorConfiguration());
         main.addRoutesBuilder(new UpstreamFetchRoutes());
         main.addRoutesBuilder(new SourceInstances());

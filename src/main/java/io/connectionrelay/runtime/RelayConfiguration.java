@@ -8,9 +8,14 @@ import io.connectionrelay.deliver.csv.CsvExport;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
+import io.connectionrelay.normalize.TerminalConnectionMapper;
 import io.connectionrelay.ops.Observability;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.poll.CruxAuth;
+import io.connectionrelay.poll.EnrichThreadPools;
+import io.connectionrelay.poll.TerminalAuth;
+import io.connectionrelay.poll.TerminalCurrentConnection;
+import io.connectionrelay.poll.TerminalPages;
 import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -36,11 +41,16 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
+        registry.bind("terminalAuth", new TerminalAuth(settings));
+        registry.bind("terminalPages", new TerminalPages());
+        registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
+        registry.bind("terminalConnectionMapper", new TerminalConnectionMapper(settings));
         registry.bind("recordEnricher", new RecordEnricher(settings, clock));
         registry.bind("routingTable", new RoutingTable(settings));
         CsvExport csvExport = new CsvExport(settings);
         registry.bind("csvExport", csvExport);
         context.addStartupListener(csvExport);
+        EnrichThreadPools.register(context, settings);
         context.addStartupListener(new StartupSummary(settings));
     }
 }
