@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectionrelay.runtime.SecretMasker;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -111,6 +112,7 @@ public class CruxAuth implements UpstreamAuth {
                 throw new UpstreamException.Permanent("Crux login for " + sourceId + " returned no auth_token",
                         status, null);
             }
+            context.getRegistry().lookupByNameAndType("secretMasker", SecretMasker.class).remember(token.asText());
             return new CachedToken(token.asText(), clock.instant().plus(ttl));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UpstreamException.Permanent("Crux login for " + sourceId + " returned malformed JSON", status,

@@ -1,5 +1,6 @@
 package io.connectionrelay.poll;
 
+import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.normalize.MalformedPayloadException;
 import io.connectionrelay.normalize.RecordMappingException;
 import io.connectionrelay.runtime.Settings;
@@ -17,6 +18,7 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
     public void configuration() {
         Settings settings = new Settings(getContext());
         int retries = settings.getInt("relay.upstream.retry.max-retries", 5);
+        AttemptCount attempts = new AttemptCount();
 
         routeConfiguration("upstream")
                 .onException(RecordMappingException.class)
@@ -27,6 +29,7 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
                 .onException(UpstreamException.Transient.class)
                     .maximumRedeliveries(retries)
                     .redeliveryDelay(0)
+                    .onExceptionOccurred(attempts)
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logRetryAttempted(true)
                     .logStackTrace(false)
@@ -36,6 +39,7 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
                 .onException(UpstreamException.Unauthorized.class)
                     .maximumRedeliveries(1)
                     .redeliveryDelay(0)
+                    .onExceptionOccurred(attempts)
                     .logStackTrace(false)
                     .handled(true)
                     .to("direct:dead-letter", "direct:cycle-failed")

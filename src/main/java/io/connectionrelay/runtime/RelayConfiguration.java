@@ -3,6 +3,7 @@ package io.connectionrelay.runtime;
 import java.time.Clock;
 import java.util.Optional;
 
+import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
 import io.connectionrelay.enrich.RecordEnricher;
@@ -29,7 +30,10 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("relayDataSource", StateDatabase.dataSource(settings));
         registry.bind("settings", settings);
         registry.bind("runSummary", summary);
-        registry.bind("deadLetterStore", new DeadLetterStore(settings, summary));
+        SecretMasker masker = new SecretMasker(settings);
+        registry.bind("secretMasker", masker);
+        registry.bind("attemptCount", new AttemptCount());
+        registry.bind("deadLetterStore", new DeadLetterStore(settings, summary, masker));
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
