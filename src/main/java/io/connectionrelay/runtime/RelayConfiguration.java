@@ -3,9 +3,13 @@ package io.connectionrelay.runtime;
 import java.time.Clock;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
+import io.connectionrelay.enrich.AccountManagerDirectory;
+import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
@@ -27,7 +31,8 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
-        registry.bind("relayDataSource", StateDatabase.dataSource(settings));
+        DataSource state = StateDatabase.dataSource(settings);
+        registry.bind("relayDataSource", state);
         registry.bind("settings", settings);
         registry.bind("runSummary", summary);
         SecretMasker masker = new SecretMasker(settings);
@@ -37,7 +42,8 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
-        registry.bind("recordEnricher", new RecordEnricher(settings, clock));
+        registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings),
+                new ConnectionHistory(state), clock));
         registry.bind("routingTable", new RoutingTable(settings));
         registry.bind("csvExport", new CsvExport(settings));
         context.addStartupListener(new StartupSummary(settings));
