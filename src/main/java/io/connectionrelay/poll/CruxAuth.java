@@ -100,7 +100,7 @@ public class CruxAuth implements UpstreamAuth {
         String body = answer.getMessage().getBody(String.class);
         if (status == 408 || status == 429 || status >= 500) {
             throw new UpstreamException.Transient("Crux login for " + sourceId + " answered HTTP " + status, status,
-                    body, null);
+                    body, null, Backoff.parseRetryAfter(answer.getMessage().getHeader("Retry-After", String.class)));
         }
         if (status < 200 || status >= 300) {
             throw new UpstreamException.Permanent("Crux login for " + sourceId + " was refused (HTTP " + status

@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -28,11 +27,10 @@ public class UpstreamFetchRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        UpstreamResponseCheck check = new UpstreamResponseCheck(new Settings(getContext()));
+        UpstreamResponseCheck check = new UpstreamResponseCheck();
 
         from("direct:upstream-fetch").routeId("upstream-fetch")
                 .errorHandler(noErrorHandler())
-                .removeHeader(Exchange.REDELIVERY_DELAY)
                 .process(e -> e.setProperty(CALLER_HEADERS, headerNames(e)))
                 .process(UpstreamFetchRoutes::authorize)
                 .setHeader(Exchange.HTTP_METHOD, constant("GET"))

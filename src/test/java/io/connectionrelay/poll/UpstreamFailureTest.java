@@ -1,9 +1,11 @@
 package io.connectionrelay.poll;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpstreamFailureTest {
 
     static final String CONNECTIONS = "/timp/organizations/connections/";
+    static final String LOGIN = "/timp/organizations/user-login/";
 
     @RegisterExtension
     static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -143,6 +146,37 @@ class UpstreamFailureTest {
             assertThat(runOnce()).isZero();
 
             crux.verify(2, getRequestedFor(urlEqualTo(CONNECTIONS)));
+            assertThat(publishedCsv().lines()).hasSize(4);
+        }
+    }
+
+    @Nested
+    class FailedLogin extends FailureCase {
+
+        @Override
+        protected void testProperties(Properties p) {
+            super.testProperties(p);
+            p.remove("relay.source.crux-a.token");
+            p.put("relay.source.crux-a.username", "ops@example.com");
+            p.put("relay.source.crux-a.password", "s3cret-pass");
+            p.put("relay.upstream.retry.initial-delay", "400");
+        }
+
+        @Test
+        void aLoginThatAnswers503IsRetriedAfterABackoffDelay() throws Exception {
+            crux.stubFor(post(LOGIN).inScenario("login").whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(status(503)).willSetStateTo("up"));
+            crux.stubFor(post(LOGIN).inScenario("login").whenScenarioStateIs("up")
+                    .willReturn(okJson("{\"auth_token\":\"issued-1\"}")));
+            crux.stubFor(get(CONNECTIONS).withHeader("Authorization", equalTo("Token issued-1")).willReturn(connections()));
+
+            assertThat(runOnce()).isZero();
+
+            List<ServeEvent> logins = requests().stream().filter(e -> e.getRequest().getUrl().equals(LOGIN)).toList();
+            assertThat(logins).hasSize(2);
+            long gap = logins.get(1).getRequest().getLoggedDate().getTime()
+                    - logins.get(0).getRequest().getLoggedDate().getTime();
+            assertThat(gap).as("ms between the two logins: at least half the first 400 ms step").isGreaterThanOrEqualTo(200);
             assertThat(publishedCsv().lines()).hasSize(4);
         }
     }
