@@ -2,6 +2,7 @@ package io.connectionrelay.enrich;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public final class AccountManagerDirectory {
                 }
                 rules.add(rule);
             }
-        } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             throw new IllegalStateException("Account-manager directory " + file + " (" + FILE_KEY + ") cannot be read: "
                     + e.getMessage(), e);
         }
