@@ -39,19 +39,28 @@ public final class DeadLetterCommands {
         System.out.println(entries.size() + " dead-letter entr" + (entries.size() == 1 ? "y" : "ies") + " in "
                 + store.folder().toAbsolutePath());
         for (DeadLetterEntry e : entries) {
-            System.out.printf("%s  %-9s %-22s source=%s channel=%s attempts=%d%n    %s%n", e.id(), e.stage(), e.step(),
-                    e.source(), e.channel(), e.attempts(), e.error());
+            System.out.printf("%s  %-9s %-22s source=%s channel=%s attempts=%d replays=%d http=%s%n    %s%n", e.id(),
+                    e.stage(), e.step(), e.source(), e.channel(), e.attempts(), e.replays(),
+                    e.httpStatus() == null ? "-" : e.httpStatus(), e.error());
         }
     }
 
-    /** Replays every entry (or one); an entry that goes through is removed. True when all went through. */
+    /**
+     * Replays every entry (or one) into the step that failed; an entry that goes through is
+     * removed, one that fails there again is kept and updated. True when all went through.
+     */
     public static boolean replay(CamelContext context, DeadLetterStore store, String onlyId) throws Exception {
+        List<DeadLetterEntry> entries = store.list().stream()
+                .filter(e -> onlyId == null || onlyId.equals(e.id()))
+                .toList();
+        if (onlyId != null && entries.isEmpty()) {
+            System.out.println("No dead-letter entry " + onlyId + " in " + store.folder().toAbsolutePath());
+            return false;
+        }
         boolean allOk = true;
+        ReplayCycles cycles = new ReplayCycles();
         try (ProducerTemplate producer = context.createProducerTemplate()) {
-            for (DeadLetterEntry entry : store.list()) {
-                if (onlyId != null && !onlyId.equals(entry.id())) {
-                    continue;
-                }
+            for (DeadLetterEntry entry : entries) {
                 if (entry.replayUri() == null) {
                     System.out.println("Not replayable (no step recorded): " + entry.id());
                     allOk = false;
@@ -60,6 +69,7 @@ public final class DeadLetterCommands {
                 byte[] payload = Files.readAllBytes(store.payloadOf(entry));
                 Exchange result = producer.send(entry.replayUri(), exchange -> {
                     entry.properties().forEach(exchange::setProperty);
+                    cycles.join(entry, exchange);
                     exchange.setProperty(DeadLetterStore.REPLAY_OF, entry.id());
                     entry.headers().forEach((k, v) -> exchange.getMessage().setHeader(k, v));
                     exchange.getMessage().setBody(payload.length == 0 ? null : new String(payload, StandardCharsets.UTF_8));
@@ -67,12 +77,15 @@ public final class DeadLetterCommands {
                 OneShotRun.awaitIdle(context, Duration.ofMinutes(5));
                 if (result.getException() == null && !store.replayFailed(entry.id())) {
                     store.remove(entry);
+                    cycles.wentThrough(entry);
                     System.out.println("Replayed " + entry.id() + " into " + entry.replayUri() + ": OK, entry removed");
                 } else {
                     allOk = false;
                     System.out.println("Replayed " + entry.id() + " into " + entry.replayUri() + ": failed again, kept");
                 }
             }
+            cycles.end(producer);
+            OneShotRun.awaitIdle(context, Duration.ofMinutes(5));
         }
         return allOk;
     }

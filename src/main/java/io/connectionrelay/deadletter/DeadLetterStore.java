@@ -1,8 +1,10 @@
 package io.connectionrelay.deadletter;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.connectionrelay.normalize.MalformedPayloadException;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.poll.UpstreamException;
 import io.connectionrelay.record.RecordJson;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter store: a folder (relay.dead-letter.folder) with ID.json describing each failure
- * and ID.payload holding the message as it was when it failed. Entries are written atomically,
- * so a reader listing the folder never sees half an entry.
+ * and ID.payload holding the message as it was when it failed. Credentials are masked in both, and
+ * exchange properties or headers named like credentials are never saved. Entries are written
+ * atomically, so a reader listing the folder never sees half an entry.
  */
 public class DeadLetterStore {
 
@@ -55,14 +58,13 @@ public class DeadLetterStore {
 
     private final Path folder;
     private final RelayMetrics metrics;
-    private final Settings settings;
     private final Clock clock;
     private final ObjectMapper json = RecordJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Set<String> failedReplays = ConcurrentHashMap.newKeySet();
-    private volatile SecretMasker masker;
+    private final SecretMasker masker;
 
-    public DeadLetterStore(Settings settings, RelayMetrics metrics) {
-        this.settings = settings;
+    public DeadLetterStore(Settings settings, RelayMetrics metrics, SecretMasker masker) {
+        this.masker = masker;
         this.folder = Path.of(settings.get("relay.dead-letter.folder", "data/dead-letter"));
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
@@ -78,29 +80,35 @@ public class DeadLetterStore {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
         String stage = Optional.ofNullable(exchange.getProperty(Exchanges.STAGE, String.class)).orElse(stageOf(routeId));
-        String replayOf = sameStepReplay(exchange.getProperty(REPLAY_OF, String.class), routeId);
-        String id = replayOf != null ? replayOf
-                : ID_TIME.format(clock.instant()) + "-" + stage + "-" + UUID.randomUUID().toString().substring(0, 8);
+        DeadLetterEntry replayed = sameStepReplay(exchange.getProperty(REPLAY_OF, String.class), routeId);
+        Instant now = clock.instant();
+        String id = replayed != null ? replayed.id()
+                : ID_TIME.format(now) + "-" + stage + "-" + UUID.randomUUID().toString().substring(0, 8);
 
-        Path payload = folder.resolve(id + ".payload");
-        long bytes = writePayload(exchange, payload);
+        long bytes = writePayload(exchange, folder.resolve(id + ".payload"));
         Integer httpStatus = null;
         String responseBody = null;
         if (error instanceof UpstreamException upstream) {
             httpStatus = upstream.getHttpStatus() == 0 ? null : upstream.getHttpStatus();
             responseBody = truncate(upstream.getResponseBody());
+        } else if (error instanceof MalformedPayloadException) {
+            // the body itself is the payload; the status says the upstream called it a success
+            httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         }
+        int attempts = AttemptCount.of(exchange, error);
         DeadLetterEntry entry = new DeadLetterEntry(
                 id,
-                clock.instant(),
+                now,
+                replayed != null && replayed.firstFailedAt() != null ? replayed.firstFailedAt() : now,
                 stage,
                 routeId,
                 exchange.getProperty(Exchanges.SOURCE, String.class),
                 exchange.getProperty(Exchanges.CHANNEL, String.class),
-                exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1,
-                masker().mask(describe(error)),
+                replayed != null ? replayed.attempts() + attempts : attempts,
+                replayed != null ? replayed.replays() + 1 : 0,
+                masker.mask(describe(error)),
                 httpStatus,
-                masker().mask(responseBody),
+                masker.mask(responseBody),
                 replayUri(exchange, routeId),
                 relayProperties(exchange),
                 keptHeaders(exchange),
@@ -109,12 +117,12 @@ public class DeadLetterStore {
         json.writeValue(tmp.toFile(), entry);
         Files.move(tmp, folder.resolve(id + ".json"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
-        if (replayOf != null) {
-            failedReplays.add(replayOf);
+        if (replayed != null) {
+            failedReplays.add(id);
         }
         metrics.deadLettered(stage);
         LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
-                stage, routeId, entry.source(), entry.channel(), entry.attempts(), entry.error(), id);
+                stage, routeId, entry.source(), entry.channel(), attempts, entry.error(), id);
         return entry;
     }
 
@@ -156,16 +164,16 @@ public class DeadLetterStore {
     }
 
     /** A replay that fails at the step it was replayed into updates its entry; a failure further on is new. */
-    private String sameStepReplay(String replayOf, String routeId) throws IOException {
+    private DeadLetterEntry sameStepReplay(String replayOf, String routeId) throws IOException {
         if (replayOf == null) {
             return null;
         }
-        Path entry = folder.resolve(replayOf + ".json");
-        if (!Files.exists(entry)) {
+        Path file = folder.resolve(replayOf + ".json");
+        if (!Files.exists(file)) {
             return null;
         }
-        String step = json.readValue(entry.toFile(), DeadLetterEntry.class).step();
-        return step != null && step.equals(routeId) ? replayOf : null;
+        DeadLetterEntry entry = json.readValue(file.toFile(), DeadLetterEntry.class);
+        return entry.step() != null && entry.step().equals(routeId) ? entry : null;
     }
 
     static String stageOf(String routeId) {
@@ -185,47 +193,51 @@ public class DeadLetterStore {
         return route == null ? null : route.getEndpoint().getEndpointUri();
     }
 
-    private static Map<String, String> relayProperties(Exchange exchange) {
+    private Map<String, String> relayProperties(Exchange exchange) {
         Map<String, String> properties = new LinkedHashMap<>();
         exchange.getProperties().forEach((k, v) -> {
-            if (k.startsWith("relay") && !k.equals(REPLAY_OF) && (v instanceof String || v instanceof Number)) {
-                properties.put(k, String.valueOf(v));
+            if (k.startsWith("relay") && !k.equals(REPLAY_OF) && !SecretMasker.isSecretName(k)
+                    && (v instanceof String || v instanceof Number)) {
+                properties.put(k, masker.mask(String.valueOf(v)));
             }
         });
         return properties;
     }
 
-    private static Map<String, String> keptHeaders(Exchange exchange) {
+    private Map<String, String> keptHeaders(Exchange exchange) {
         Map<String, String> headers = new LinkedHashMap<>();
         String keep = exchange.getProperty(KEEP_HEADERS, String.class);
         if (keep != null) {
             for (String name : keep.split(",")) {
                 String value = exchange.getMessage().getHeader(name.trim(), String.class);
-                if (value != null) {
-                    headers.put(name.trim(), value);
+                if (value != null && !SecretMasker.isSecretName(name)) {
+                    headers.put(name.trim(), masker.mask(value));
                 }
             }
         }
         return headers;
     }
 
-    private static long writePayload(Exchange exchange, Path target) throws IOException {
+    /** The body as text, secrets masked; streamed, since a failed poll's body can be any size. */
+    private long writePayload(Exchange exchange, Path target) throws IOException {
         Object body = exchange.getMessage().getBody();
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            if (body instanceof StreamCache cache) {
+        if (body instanceof StreamCache cache) {
+            cache.reset();
+        }
+        InputStream in = body instanceof InputStream stream ? stream
+                : body == null ? InputStream.nullInputStream()
+                : exchange.getContext().getTypeConverter().tryConvertTo(InputStream.class, exchange, body);
+        if (in == null) {
+            in = new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            masker.copyMasked(new InputStreamReader(in, StandardCharsets.UTF_8), out);
+        } finally {
+            if (in != body) {
+                in.close();
+            } else if (body instanceof StreamCache cache) {
                 cache.reset();
-                cache.writeTo(out);
-                cache.reset();
-            } else if (body instanceof JsonNode node) {
-                out.write(node.toString().getBytes(StandardCharsets.UTF_8));
-            } else if (body instanceof byte[] bytes) {
-                out.write(bytes);
-            } else if (body instanceof InputStream in) {
-                in.transferTo(out);
-            } else if (body != null) {
-                String text = exchange.getContext().getTypeConverter().tryConvertTo(String.class, exchange, body);
-                out.write((text != null ? text : body.toString()).getBytes(StandardCharsets.UTF_8));
             }
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -244,10 +256,4 @@ public class DeadLetterStore {
         return text == null || text.length() <= BODY_SNIPPET ? text : text.substring(0, BODY_SNIPPET) + "…";
     }
 
-    private SecretMasker masker() {
-        if (masker == null) {
-            masker = new SecretMasker(settings);
-        }
-        return masker;
-    }
 }

@@ -3,27 +3,31 @@ package io.connectionrelay.enrich;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
+import io.connectionrelay.enrich.AccountManagerDirectory.Assignment;
+import io.connectionrelay.enrich.ConnectionHistory.StatusHistory;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Derived;
-import io.connectionrelay.record.Person;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.record.SyncState;
 
 /**
- * Adds what downstream channels need and no vendor states directly: an account manager for every
- * record, and derived ages and sync facts.
+ * Adds what downstream channels need and no vendor states directly: an account manager for a
+ * record that has none (from the {@link AccountManagerDirectory}), and derived facts: the previous
+ * status and since when the current one holds (from the {@link ConnectionHistory}), ages in days,
+ * and whether the last data sync failed.
  */
 public class RecordEnricher {
 
-    private final Person defaultManager;
+    private final AccountManagerDirectory managers;
+    private final ConnectionHistory history;
     private final Clock clock;
 
-    public RecordEnricher(Settings settings, Clock clock) {
+    public RecordEnricher(AccountManagerDirectory managers, ConnectionHistory history, Clock clock) {
+        this.managers = managers;
+        this.history = history;
         this.clock = clock;
-        this.defaultManager = Person.of(
-                settings.get("relay.enrich.default-manager.name", "Partner Operations"),
-                settings.get("relay.enrich.default-manager.email", "partner-ops@example.com"));
     }
 
     public String enrich(String json) {
@@ -32,34 +36,23 @@ public class RecordEnricher {
 
     public ConnectionRecord enrich(ConnectionRecord record) {
         Instant now = clock.instant();
-        ConnectionRecord withManager = record;
-        String assignedBy = "vendor";
-        if (record.accountManager() == null || record.accountManager().email() == null) {
-            withManager = record.withAccountManager(defaultManager);
-            assignedBy = "default";
-        }
-        Instant statusSince = firstNonNull(record.deactivatedAt(), record.activeAt(), record.createdAt());
-        return withManager.withDerived(new Derived(
-                null,
-                statusSince,
-                days(statusSince, now),
-                days(record.createdAt(), now),
-                record.lastSync() != null && record.lastSync().failed(),
-                record.lastSync() == null ? null : record.lastSync().failureReason(),
-                assignedBy));
+        Optional<Assignment> manager = managers.assign(record);
+        StatusHistory status = history.observe(record, now);
+        SyncState sync = record.lastSync();
+        boolean syncFailed = sync != null && sync.failed();
+        return record.withAccountManager(manager.map(Assignment::manager).orElse(null))
+                .withDerived(new Derived(
+                        status.previous(),
+                        status.since(),
+                        days(status.since(), now),
+                        days(record.createdAt(), now),
+                        syncFailed,
+                        syncFailed ? sync.failureReason() : null,
+                        manager.map(Assignment::assignedBy).orElse(null)));
     }
 
+    /** Whole days elapsed; a date in the future (clock skew at the vendor) counts as today. */
     private static Long days(Instant from, Instant now) {
-        return from == null ? null : Duration.between(from, now).toDays();
-    }
-
-    @SafeVarargs
-    private static <T> T firstNonNull(T... values) {
-        for (T value : values) {
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
+        return from == null ? null : Math.max(0, Duration.between(from, now).toDays());
     }
 }

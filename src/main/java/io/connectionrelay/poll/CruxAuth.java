@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectionrelay.runtime.SecretMasker;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -99,7 +100,7 @@ public class CruxAuth implements UpstreamAuth {
         String body = answer.getMessage().getBody(String.class);
         if (status == 408 || status == 429 || status >= 500) {
             throw new UpstreamException.Transient("Crux login for " + sourceId + " answered HTTP " + status, status,
-                    body, null);
+                    body, null, Backoff.parseRetryAfter(answer.getMessage().getHeader("Retry-After", String.class)));
         }
         if (status < 200 || status >= 300) {
             throw new UpstreamException.Permanent("Crux login for " + sourceId + " was refused (HTTP " + status
@@ -111,6 +112,7 @@ public class CruxAuth implements UpstreamAuth {
                 throw new UpstreamException.Permanent("Crux login for " + sourceId + " returned no auth_token",
                         status, null);
             }
+            context.getRegistry().lookupByNameAndType("secretMasker", SecretMasker.class).remember(token.asText());
             return new CachedToken(token.asText(), clock.instant().plus(ttl));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UpstreamException.Permanent("Crux login for " + sourceId + " returned malformed JSON", status,

@@ -1,5 +1,7 @@
 package io.connectionrelay.poll;
 
+import java.time.Duration;
+
 /**
  * An upstream call failed. Carries what the dead-letter entry records: the HTTP status (0 for an
  * I/O failure) and the start of the response body.
@@ -23,10 +25,22 @@ public class UpstreamException extends Exception {
         return responseBody;
     }
 
-    /** 408, 429, 5xx or an I/O error: worth retrying after a delay. */
+    /** 408, 429, 5xx or an I/O error: worth retrying after a delay, at least Retry-After when the upstream sent one. */
     public static class Transient extends UpstreamException {
+        private final Duration retryAfter;
+
         public Transient(String message, int httpStatus, String responseBody, Throwable cause) {
+            this(message, httpStatus, responseBody, cause, null);
+        }
+
+        public Transient(String message, int httpStatus, String responseBody, Throwable cause, Duration retryAfter) {
             super(message, httpStatus, responseBody, cause);
+            this.retryAfter = retryAfter;
+        }
+
+        /** Null when the upstream did not say. */
+        public Duration getRetryAfter() {
+            return retryAfter;
         }
     }
 

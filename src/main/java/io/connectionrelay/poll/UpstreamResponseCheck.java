@@ -6,26 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 
 /**
- * Turns an upstream HTTP answer into success or a typed failure. For transient failures it also
- * sets the delay before the next attempt, since only here is the Retry-After header at hand.
+ * Turns an upstream HTTP answer into success or a typed failure; a transient one carries the
+ * upstream's Retry-After, which {@link UpstreamRetryDelay} honours.
  */
 public class UpstreamResponseCheck {
 
     static final int BODY_SNIPPET = 2048;
-
-    private final Backoff backoff;
-
-    public UpstreamResponseCheck(Settings settings) {
-        this.backoff = new Backoff(
-                settings.getDuration("relay.upstream.retry.initial-delay", Duration.ofSeconds(1)),
-                2.0,
-                settings.getDuration("relay.upstream.retry.max-delay", Duration.ofSeconds(30)));
-    }
 
     public void verify(Exchange exchange) throws UpstreamException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -45,22 +35,15 @@ public class UpstreamResponseCheck {
         }
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = Backoff.parseRetryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
-            scheduleRetry(exchange, retryAfter);
-            throw new UpstreamException.Transient(what, status, body, null);
+            throw new UpstreamException.Transient(what, status, body, null, retryAfter);
         }
         throw new UpstreamException.Permanent(what, status, body);
     }
 
     public void ioFailure(Exchange exchange) throws UpstreamException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        scheduleRetry(exchange, null);
         throw new UpstreamException.Transient(exchange.getProperty(Exchanges.SOURCE, String.class)
                 + " could not be reached: " + cause, 0, null, cause);
-    }
-
-    private void scheduleRetry(Exchange exchange, Duration retryAfter) {
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, backoff.delayMillis(attempt, retryAfter));
     }
 
     private static String snippet(Exchange exchange) {

@@ -1,5 +1,7 @@
 package io.connectionrelay.poll;
 
+import java.time.Duration;
+
 import io.connectionrelay.normalize.MalformedPayloadException;
 import io.connectionrelay.normalize.RecordMappingException;
 import io.connectionrelay.runtime.Settings;
@@ -8,7 +10,8 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
  * Error handling for every source route (routeConfigurationId "upstream"): transient failures
- * retried with the delay UpstreamResponseCheck computed, one retry after a 401, and everything
+ * retried with exponential backoff and jitter (at least the upstream's Retry-After, at most
+ * relay.upstream.retry.max-delay), one retry after a 401, and everything
  * that still fails handed to the dead-letter store so the next scheduled cycle runs normally.
  */
 public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
@@ -17,6 +20,10 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
     public void configuration() {
         Settings settings = new Settings(getContext());
         int retries = settings.getInt("relay.upstream.retry.max-retries", 5);
+        UpstreamRetryDelay beforeRetry = new UpstreamRetryDelay(new Backoff(
+                settings.getDuration("relay.upstream.retry.initial-delay", Duration.ofSeconds(1)),
+                2.0,
+                settings.getDuration("relay.upstream.retry.max-delay", Duration.ofSeconds(30))));
 
         routeConfiguration("upstream")
                 .onException(RecordMappingException.class)
@@ -27,6 +34,7 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
                 .onException(UpstreamException.Transient.class)
                     .maximumRedeliveries(retries)
                     .redeliveryDelay(0)
+                    .onExceptionOccurred(beforeRetry)
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logRetryAttempted(true)
                     .logStackTrace(false)
@@ -36,6 +44,7 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
                 .onException(UpstreamException.Unauthorized.class)
                     .maximumRedeliveries(1)
                     .redeliveryDelay(0)
+                    .onExceptionOccurred(beforeRetry)
                     .logStackTrace(false)
                     .handled(true)
                     .to("direct:dead-letter", "direct:cycle-failed")

@@ -3,8 +3,13 @@ package io.connectionrelay.runtime;
 import java.time.Clock;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
+import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
+import io.connectionrelay.enrich.AccountManagerDirectory;
+import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
@@ -32,10 +37,14 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
-        registry.bind("relayDataSource", StateDatabase.dataSource(settings));
+        DataSource state = StateDatabase.dataSource(settings);
+        registry.bind("relayDataSource", state);
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);
-        DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics);
+        SecretMasker masker = new SecretMasker(settings);
+        registry.bind("secretMasker", masker);
+        registry.bind("attemptCount", new AttemptCount());
+        DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics, masker);
         metrics.watchDeadLetterEntries(deadLetters::count);
         registry.bind("deadLetterStore", deadLetters);
         registry.bind("cruxAuth", new CruxAuth(context, settings));
@@ -45,7 +54,8 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("terminalPages", new TerminalPages());
         registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
         registry.bind("terminalConnectionMapper", new TerminalConnectionMapper(settings));
-        registry.bind("recordEnricher", new RecordEnricher(settings, clock));
+        registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings),
+                new ConnectionHistory(state), clock));
         registry.bind("routingTable", new RoutingTable(settings));
         CsvExport csvExport = new CsvExport(settings);
         registry.bind("csvExport", csvExport);

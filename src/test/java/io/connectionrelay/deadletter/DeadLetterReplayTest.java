@@ -1,0 +1,151 @@
+package io.connectionrelay.deadletter;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.support.Fixtures;
+import io.connectionrelay.support.RelayTestSupport;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** --replay sends a dead-letter entry back into the step that failed, against a Crux source in WireMock. */
+class DeadLetterReplayTest {
+
+    static final String CONNECTIONS = "/timp/organizations/connections/";
+    static final String SUSPENDED_ID = "6b062210-6f5f-45bb-bf9a-100574368013";
+
+    @RegisterExtension
+    static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    abstract static class ReplayCase extends RelayTestSupport {
+
+        @Override
+        protected void testProperties(Properties p) {
+            p.put("relay.sources", "crux-a");
+            p.put("relay.source.crux-a.vendor", "crux");
+            p.put("relay.source.crux-a.base-url", crux.baseUrl());
+            p.put("relay.source.crux-a.token", "fixed-token-123");
+            p.put("relay.upstream.retry.max-retries", "2");
+        }
+
+        List<Path> publishedCsv() throws IOException {
+            Path folder = dataDir().resolve("out/csv");
+            if (!Files.isDirectory(folder)) {
+                return List.of();
+            }
+            try (Stream<Path> files = Files.list(folder)) {
+                return files.sorted().toList();
+            }
+        }
+
+        /** --replay as a new process would run it: a fresh Camel Main over the same folders and database. */
+        int replayInNewProcess(String flag, Properties changes) throws Exception {
+            Properties properties = useOverridePropertiesWithPropertiesComponent();
+            properties.putAll(changes);
+            Main main = new Main();
+            main.setPropertyPlaceholderLocations("file:config/application.properties");
+            main.setOverrideProperties(properties);
+            main.bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
+            RelayApplication.configure(main.configure());
+            return DeadLetterCommands.run(main, flag);
+        }
+    }
+
+    @Nested
+    class PollFailure extends ReplayCase {
+
+        @Test
+        void replaysOneEntryByIdOnceTheUpstreamIsHealthy() throws Exception {
+            crux.stubFor(get(CONNECTIONS).willReturn(aResponse().withStatus(503)));
+            assertThat(runOnce()).isEqualTo(1);
+            assertThat(runOnce()).isEqualTo(1);
+            List<DeadLetterEntry> failed = deadLetters().list();
+            assertThat(failed).hasSize(2);
+            assertThat(publishedCsv()).isEmpty();
+
+            crux.stubFor(get(CONNECTIONS).willReturn(okJson(Fixtures.text("crux-connections.json"))));
+            assertThat(DeadLetterCommands.replay(context, deadLetters(), failed.get(0).id())).isTrue();
+
+            assertThat(deadLetters().list()).containsExactly(failed.get(1));
+            assertThat(publishedCsv()).hasSize(1);
+            assertThat(Files.readString(publishedCsv().get(0)).lines()).hasSize(4);
+        }
+
+        @Test
+        void anEntryWhoseReplayFailsAgainIsKeptAndUpdated() throws Exception {
+            crux.stubFor(get(CONNECTIONS).willReturn(aResponse().withStatus(503)));
+            assertThat(runOnce()).isEqualTo(1);
+            DeadLetterEntry before = deadLetters().list().get(0);
+            assertThat(before.attempts()).isEqualTo(3);
+
+            assertThat(DeadLetterCommands.replay(context, deadLetters(), null)).isFalse();
+
+            List<DeadLetterEntry> after = deadLetters().list();
+            assertThat(after).hasSize(1);
+            DeadLetterEntry updated = after.get(0);
+            assertThat(updated.id()).isEqualTo(before.id());
+            assertThat(updated.attempts()).isEqualTo(6);
+            assertThat(updated.replays()).isEqualTo(1);
+            assertThat(updated.firstFailedAt()).isEqualTo(before.firstFailedAt());
+            assertThat(updated.failedAt()).isAfter(before.failedAt());
+        }
+    }
+
+    @Nested
+    class UnmappableRecord extends ReplayCase {
+
+        @Test
+        void replaysIntoNormalizeOnceTheStatusMappingIsFixedAndPublishesItInANewCsv() throws Exception {
+            ObjectMapper json = new ObjectMapper();
+            ArrayNode connections = (ArrayNode) json.readTree(Fixtures.text("crux-connections.json"));
+            ((ObjectNode) connections.get(1)).put("status", "SUSPENDED");
+            crux.stubFor(get(CONNECTIONS).willReturn(okJson(json.writeValueAsString(connections))));
+
+            assertThat(runOnce()).isEqualTo(1);
+            assertThat(publishedCsv()).hasSize(1);
+            assertThat(Files.readString(publishedCsv().get(0))).doesNotContain(SUSPENDED_ID);
+            DeadLetterEntry entry = deadLetters().list().get(0);
+            assertThat(entry.stage()).isEqualTo("normalize");
+            assertThat(entry.error()).contains("unknown vendor status 'SUSPENDED'", "relay.vendor.crux.status-mapping");
+
+            // an operator replays with the old mapping: nothing changes but the entry's history
+            assertThat(replayInNewProcess("--replay", new Properties())).isEqualTo(1);
+            assertThat(deadLetters().list()).singleElement().satisfies(e -> {
+                assertThat(e.id()).isEqualTo(entry.id());
+                assertThat(e.replays()).isEqualTo(1);
+            });
+
+            Properties fixed = new Properties();
+            fixed.put("relay.vendor.crux.status-mapping",
+                    "ACTIVE:ACTIVE,CONFIRMATION WAITING:PENDING,DEACTIVATED:INACTIVE,SUSPENDED:INACTIVE");
+            assertThat(replayInNewProcess("--replay=" + entry.id(), fixed)).isZero();
+
+            assertThat(deadLetters().list()).isEmpty();
+            List<Path> csv = publishedCsv();
+            assertThat(csv).hasSize(2);
+            List<String> replayed = Files.readString(csv.get(1)).lines().toList();
+            assertThat(replayed).hasSize(2);
+            assertThat(replayed.get(1)).startsWith("crux-a,crux," + SUSPENDED_ID + ",INACTIVE,SUSPENDED,");
+            assertThat(Files.list(dataDir().resolve("staging/csv"))).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.connectionrelay.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** The delay before retry N: exponential with jitter, never under Retry-After, never over the cap. */
+class BackoffTest {
+
+    final Backoff backoff = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(2));
+
+    @Test
+    void growsExponentiallyWithHalfOfEachStepRandom() {
+        for (int i = 0; i < 200; i++) {
+            assertThat(backoff.delayMillis(0, null)).isBetween(50L, 100L);
+            assertThat(backoff.delayMillis(3, null)).isBetween(400L, 800L);
+            assertThat(backoff.delayMillis(10, null)).as("capped").isBetween(1000L, 2000L);
+        }
+    }
+
+    @Test
+    void retryAfterIsAFloorUpToTheCap() {
+        assertThat(backoff.delayMillis(0, Backoff.parseRetryAfter("0.6"))).isEqualTo(600);
+        assertThat(backoff.delayMillis(0, Backoff.parseRetryAfter("120"))).isEqualTo(2000L);
+    }
+
+    @Test
+    void readsRetryAfterInSecondsPossiblyFractional() {
+        assertThat(Backoff.parseRetryAfter("0.62")).isEqualTo(Duration.ofMillis(620));
+        assertThat(Backoff.parseRetryAfter(" 3 ")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(Backoff.parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isNull();
+        assertThat(Backoff.parseRetryAfter("-1")).isNull();
+        assertThat(Backoff.parseRetryAfter(null)).isNull();
+    }
+}
