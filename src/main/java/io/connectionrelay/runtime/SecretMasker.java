@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Replaces the values of secret settings (any relay.* key ending in token, password, api-key or
- * secret) with ****, wherever text leaves the process: dead-letter entries, the startup summary.
+ * Replaces the values of secret settings (any relay.* key ending in token, password, passphrase,
+ * api-key or secret) with ****, wherever text leaves the process: dead-letter entries, the startup summary.
  */
 public final class SecretMasker {
 
     public static final String MASK = "****";
-    private static final Set<String> SECRET_SUFFIXES = Set.of("token", "password", "api-key", "secret", "secrets");
+    private static final Set<String> SECRET_SUFFIXES = Set.of("token", "password", "passphrase", "api-key", "secret", "secrets");
 
     private final List<String> secrets;
 
