@@ -4,8 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
 
+import io.connectionrelay.poll.PollCycle;
+import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -82,5 +92,28 @@ class FileNamesTest {
         assertThatThrownBy(() -> FileNames.requirePlain(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FileNames.requirePlain("a".repeat(256))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("…");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../../etc/passwd", "/etc/passwd", "a\u0000b", "a\r\nb", "Sūn/../..", "-rf"})
+    void theCsvExportStagesAndNamesItsFileInsideItsFolders(String hostileSource) throws Exception {
+        Path staging = Files.createTempDirectory("staging-");
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties settings = new Properties();
+            settings.put("relay.csv.staging-folder", staging.toString());
+            context.getPropertiesComponent().setOverrideProperties(settings);
+            Exchange exchange = new DefaultExchange(context);
+            exchange.setProperty(Exchanges.SOURCE, hostileSource);
+            exchange.setProperty(Exchanges.CYCLE, hostileSource + "-1-x");
+            exchange.setProperty(PollCycle.STARTED, Instant.parse("2026-11-23T12:00:00Z"));
+
+            new CsvExport(new Settings(context)).finish(exchange);
+
+            Path staged = exchange.getMessage().getBody(File.class).toPath();
+            assertThat(staged.getParent()).isEqualTo(staging);
+            String published = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+            assertThatCode(() -> FileNames.requirePlain(published)).doesNotThrowAnyException();
+            assertThat(published).endsWith("-20261123T120000000Z.csv");
+        }
     }
 }
