@@ -3,6 +3,7 @@ package io.connectionrelay.runtime;
 import java.util.Locale;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
+import io.connectionrelay.deliver.csv.CsvTarget;
 import io.connectionrelay.enrich.EnrichRoutes;
 import io.connectionrelay.poll.RecordFetchRetryConfiguration;
 import io.connectionrelay.poll.SourceInstances;
@@ -53,5 +54,6 @@ public final class RelayApplication {
         main.addRoutesBuilder(new EnrichRoutes());
         main.addRoutesBuilder(new StatusRoutes());
         main.addRoutesBuilder(new DeadLetterRoutes());
+        main.addRoutesBuilder(new CsvTarget());
     }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Masks credentials wherever text leaves the process: log lines, dead-letter entries and
  * payloads, the startup summary. Two nets:
  * <ul>
- *   <li>values: every secret setting (any relay.* key ending in token, password, api-key or
+ *   <li>values: every secret setting (any relay.* key ending in token, password, passphrase, api-key or
  *       secret) and every credential obtained at run time ({@link #remember}, e.g. a login's
  *       session token) is replaced wherever it appears;</li>
  *   <li>names: whatever follows a credential's name is masked even when its value is not known,
@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 public final class SecretMasker {
 
     public static final String MASK = "****";
-    private static final Set<String> SECRET_SUFFIXES = Set.of("token", "password", "api-key", "secret", "secrets");
+    private static final Set<String> SECRET_SUFFIXES = Set.of("token", "password", "passphrase", "api-key", "secret",
+            "secrets");
     private static final String CREDENTIAL_WORD = "(?:password|passwd|secret|secret[_-]?key|token|api[_-]?key|"
             + "access[_-]?key|cookie)";
     /** "auth_token": "abc" in JSON. */

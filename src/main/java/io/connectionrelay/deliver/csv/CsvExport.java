@@ -46,6 +46,12 @@ public class CsvExport implements StartupListener {
 
     private static final String PART = ".csv.part";
 
+    /**
+     * The staged file of a finished cycle. Deliberately not a relay* property: the dead-letter store
+     * keeps those and a replay restores them, and no saved entry should name a file to delete.
+     */
+    static final String STAGED = "csvStagedFile";
+
     private final Path staging;
     private final boolean formulaGuard;
     private final Map<String, CycleFile> open = new ConcurrentHashMap<>();
@@ -103,6 +109,7 @@ public class CsvExport implements StartupListener {
             file.printer().close(true);
         }
         open.remove(cycle);
+        exchange.setProperty(STAGED, file.path());
         exchange.getMessage().setBody(file.path().toFile());
         exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(exchange));
     }
@@ -118,10 +125,14 @@ public class CsvExport implements StartupListener {
         }
     }
 
-    /** Removes the staged file once published; a replayed publish carries the contents instead. */
+    /**
+     * Removes the staged file once it is published or dead-lettered (the entry holds a copy). A
+     * replayed publish carries the contents instead and has nothing staged.
+     */
     public void cleanUp(Exchange exchange) throws IOException {
-        if (exchange.getMessage().getBody() instanceof java.io.File staged) {
-            Files.deleteIfExists(staged.toPath());
+        Path staged = exchange.getProperty(STAGED, Path.class);
+        if (staged != null) {
+            Files.deleteIfExists(staged);
         }
     }
 

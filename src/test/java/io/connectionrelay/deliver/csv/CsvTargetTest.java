@@ -1,0 +1,151 @@
+package io.connectionrelay.deliver.csv;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.connectionrelay.support.Fixtures;
+import io.connectionrelay.support.RelayTestSupport;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Choosing and checking the CSV target; the folder target's done file and name check. */
+class CsvTargetTest {
+
+    @RegisterExtension
+    static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    @Nested
+    class SettingsChecks {
+
+        static final Map<String, String> SFTP = Map.of(
+                "relay.csv.target", "sftp",
+                "relay.csv.sftp.host", "sftp.example.com",
+                "relay.csv.sftp.username", "relay",
+                "relay.csv.sftp.password", "secret-pw");
+
+        @Test
+        void anUnknownTargetIsRefused() {
+            assertThatThrownBy(() -> configure(Map.of("relay.csv.target", "ftp")))
+                    .hasMessageContaining("relay.csv.target (environment variable RELAY_CSV_TARGET) is 'ftp' but must be folder or sftp");
+        }
+
+        @Test
+        void sftpNeedsAKnownHostsFileUnlessTrustIsTurnedOff() {
+            assertThatThrownBy(() -> configure(SFTP))
+                    .hasMessageContaining("Missing setting relay.csv.sftp.known-hosts-file (environment variable RELAY_CSV_SFTP_KNOWN_HOSTS_FILE)")
+                    .hasMessageContaining("relay.csv.sftp.trust-any-host=true");
+        }
+
+        @Test
+        void aKnownHostsFileThatCannotBeReadIsRefused() {
+            Map<String, String> settings = with(SFTP, "relay.csv.sftp.known-hosts-file", "/nonexistent/known_hosts");
+            assertThatThrownBy(() -> configure(settings))
+                    .hasMessageContaining("relay.csv.sftp.known-hosts-file (environment variable RELAY_CSV_SFTP_KNOWN_HOSTS_FILE) is '/nonexistent/known_hosts' but must be a readable file");
+        }
+
+        @Test
+        void sftpNeedsAPasswordOrAKey() throws Exception {
+            Path knownHosts = Files.createTempFile("known_hosts", "");
+            Map<String, String> settings = with(SFTP, "relay.csv.sftp.known-hosts-file", knownHosts.toString());
+            settings.remove("relay.csv.sftp.password");
+            assertThatThrownBy(() -> configure(settings))
+                    .hasMessageContaining("Missing setting relay.csv.sftp.password (environment variable RELAY_CSV_SFTP_PASSWORD)")
+                    .hasMessageContaining("relay.csv.sftp.private-key-file (environment variable RELAY_CSV_SFTP_PRIVATE_KEY_FILE)");
+        }
+
+        @Test
+        void sftpNeedsAHostAndAUser() {
+            Map<String, String> noHost = with(SFTP, "relay.csv.sftp.trust-any-host", "true");
+            noHost.remove("relay.csv.sftp.host");
+            assertThatThrownBy(() -> configure(noHost)).hasMessageContaining("relay.csv.sftp.host (environment variable RELAY_CSV_SFTP_HOST)");
+            Map<String, String> noUser = with(SFTP, "relay.csv.sftp.trust-any-host", "true");
+            noUser.remove("relay.csv.sftp.username");
+            assertThatThrownBy(() -> configure(noUser)).hasMessageContaining("relay.csv.sftp.username (environment variable RELAY_CSV_SFTP_USERNAME)");
+        }
+
+        private static Map<String, String> with(Map<String, String> base, String key, String value) {
+            Map<String, String> settings = new HashMap<>(base);
+            settings.put(key, value);
+            return settings;
+        }
+
+        private static void configure(Map<String, String> settings) throws Exception {
+            try (DefaultCamelContext context = new DefaultCamelContext()) {
+                Properties properties = new Properties();
+                properties.putAll(settings);
+                context.getPropertiesComponent().setOverrideProperties(properties);
+                context.addRoutes(new CsvTarget());
+            }
+        }
+    }
+
+    @Nested
+    class FolderTarget extends RelayTestSupport {
+
+        @Override
+        protected void testProperties(Properties p) {
+            p.put("relay.sources", "crux-a");
+            p.put("relay.source.crux-a.vendor", "crux");
+            p.put("relay.source.crux-a.base-url", crux.baseUrl());
+            p.put("relay.source.crux-a.token", "fixed-token-123");
+            p.put("relay.csv.done-file", "true");
+        }
+
+        Path folder() {
+            return dataDir().resolve("out/csv");
+        }
+
+        @Test
+        void writesAnEmptyDoneFileBesideTheCsv() throws Exception {
+            crux.stubFor(get("/timp/organizations/connections/").willReturn(okJson(Fixtures.text("crux-connections-hostile.json"))));
+
+            assertThat(runOnce()).isZero();
+
+            List<String> files = names(folder());
+            assertThat(files).hasSize(2);
+            String csv = files.get(0);
+            assertThat(files.get(1)).isEqualTo(csv + ".done");
+            assertThat(Files.readString(folder().resolve(csv))).isEqualTo(Fixtures.text("expected/crux-hostile.csv"));
+            assertThat(folder().resolve(csv + ".done")).isEmptyFile();
+        }
+
+        @Test
+        void refusesAReplayedNameThatIsNotPlain() throws Exception {
+            Files.createDirectories(folder());
+            for (String hostile : List.of("../escaped.csv", "../../escaped.csv", "/tmp/absolute.csv", ".hidden.csv",
+                    "x.csv\r\nInjected")) {
+                template.send("direct:csv-publish", exchange -> {
+                    exchange.getMessage().setHeader(Exchange.FILE_NAME, hostile);
+                    exchange.getMessage().setBody("a,b\r\n");
+                });
+            }
+
+            assertThat(names(folder())).isEmpty();
+            assertThat(names(dataDir().resolve("out"))).containsExactly("csv");
+            assertThat(names(dataDir())).doesNotContain("escaped.csv");
+            assertThat(deadLetters().list()).hasSize(5)
+                    .allSatisfy(e -> assertThat(e.error()).contains("Refusing file name").doesNotContain("\n"));
+        }
+
+        private static List<String> names(Path dir) throws Exception {
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.map(f -> f.getFileName().toString()).sorted().toList();
+            }
+        }
+    }
+}
