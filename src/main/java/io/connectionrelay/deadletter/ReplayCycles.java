@@ -26,8 +26,10 @@ final class ReplayCycles {
         long wentThrough;
     }
 
+    /** A record entry whose replay polls its source again (Terminal's details call) runs in that poll's own cycle. */
     static boolean inCycle(DeadLetterEntry entry) {
-        return RECORD_STAGES.contains(entry.stage()) && entry.source() != null;
+        return RECORD_STAGES.contains(entry.stage()) && entry.source() != null
+                && (entry.replayUri() == null || !entry.replayUri().startsWith("direct:poll-"));
     }
 
     /** Puts a record-level entry's exchange into its source's replay cycle. */
