@@ -13,8 +13,9 @@ import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.runtime.RunSummary;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 
 /**
@@ -48,12 +49,15 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
+        // bound before RelayConfiguration runs, which hands the clock to the beans it creates
+        // (bindToRegistry would come too late: Camel Main configures the context first)
+        configuration.addConfiguration(new CamelConfiguration() {
+            @Override
+            public void configure(CamelContext context) {
+                context.getRegistry().bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
+            }
+        });
         RelayApplication.configure(configuration);
-    }
-
-    @Override
-    protected void bindToRegistry(Registry registry) throws Exception {
-        registry.bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Override
