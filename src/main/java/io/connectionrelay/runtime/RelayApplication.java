@@ -3,6 +3,8 @@ package io.connectionrelay.runtime;
 import java.util.Locale;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
+import io.connectionrelay.deliver.webhook.WebhookRetryConfiguration;
+import io.connectionrelay.deliver.webhook.WebhookRoutes;
 import io.connectionrelay.enrich.EnrichRoutes;
 import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
@@ -51,5 +53,7 @@ public final class RelayApplication {
         main.addRoutesBuilder(new EnrichRoutes());
         main.addRoutesBuilder(new StatusRoutes());
         main.addRoutesBuilder(new DeadLetterRoutes());
+        main.addRoutesBuilder(new WebhookRetryConfiguration());
+        main.addRoutesBuilder(new WebhookRoutes());
     }
 }

@@ -1,0 +1,61 @@
+package io.connectionrelay.deliver.webhook;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import io.connectionrelay.poll.Backoff;
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+
+/**
+ * Binds the webhook channel's beans (routes/deliver/webhook.yaml names them). Three kinds of state:
+ * <ul>
+ *   <li>the delivery ledger (table relay_webhook_ledger): what each subscriber last acknowledged;</li>
+ *   <li>webhookDeadLettered, Camel's JDBC idempotent repository (table CAMEL_MESSAGEPROCESSED):
+ *       event ids waiting in the dead-letter store, so a failing subscriber gets one dead letter
+ *       per change, not one per poll, across restarts too;</li>
+ *   <li>webhookInFlight, in memory: event ids queued or being retried in this process, so a slow
+ *       subscriber's backlog is not queued again by the next cycle. Deliberately not durable: after
+ *       a crash nothing is in flight, and the ledger makes the next cycle send what was lost.</li>
+ * </ul>
+ */
+public final class WebhookChannel {
+
+    public static final String QUEUE_SIZE = "relay.webhook.queue-size";
+
+    private WebhookChannel() {
+    }
+
+    /** Without subscribers the beans exist (the routes name them) but the state tables are not touched. */
+    public static void bind(CamelContext context, Settings settings, Clock clock) throws Exception {
+        WebhookSubscribers subscribers = new WebhookSubscribers(settings);
+        Registry registry = context.getRegistry();
+        DataSource state = registry.lookupByNameAndType("relayDataSource", DataSource.class);
+        WebhookLedger ledger = new WebhookLedger(state);
+        JdbcMessageIdRepository deadLettered = new JdbcMessageIdRepository(state, "webhook-dead-lettered");
+        if (!subscribers.isEmpty()) {
+            ledger.createTable();
+            context.addService(deadLettered);
+        }
+        int queueSize = settings.getInt(QUEUE_SIZE, 10_000);
+        IdempotentRepository inFlight = MemoryIdempotentRepository
+                .memoryIdempotentRepository(Math.max(1, queueSize * subscribers.all().size()));
+        Backoff backoff = new Backoff(
+                settings.getDuration("relay.webhook.retry.initial-delay", Duration.ofSeconds(1)),
+                2.0,
+                settings.getDuration("relay.webhook.retry.max-delay", Duration.ofSeconds(60)));
+
+        registry.bind("webhookSubscribers", subscribers);
+        registry.bind("webhookInFlight", inFlight);
+        registry.bind("webhookChanges",
+                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock));
+        registry.bind("webhookDeliveries",
+                new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
+    }
+}
