@@ -1,5 +1,8 @@
 package io.connectionrelay.deliver.webhook;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -17,9 +20,9 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
  * Binds the webhook channel's beans (routes/deliver/webhook.yaml names them). Three kinds of state:
  * <ul>
  *   <li>the delivery ledger (table relay_webhook_ledger): what each subscriber last acknowledged;</li>
- *   <li>webhookDeadLettered, Camel's JDBC idempotent repository (table CAMEL_MESSAGEPROCESSED):
- *       event ids waiting in the dead-letter store, so a failing subscriber gets one dead letter
- *       per change, not one per poll, across restarts too;</li>
+ *   <li>Camel's JdbcMessageIdRepository (table CAMEL_MESSAGEPROCESSED, processor name
+ *       webhook-dead-lettered): event ids waiting in the dead-letter store, so a failing
+ *       subscriber gets one dead letter per change, not one per poll, across restarts too;</li>
  *   <li>webhookInFlight, in memory: event ids queued or being retried in this process, so a slow
  *       subscriber's backlog is not queued again by the next cycle. Deliberately not durable: after
  *       a crash nothing is in flight, and the ledger makes the next cycle send what was lost.</li>
@@ -28,6 +31,19 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 public final class WebhookChannel {
 
     public static final String QUEUE_SIZE = "relay.webhook.queue-size";
+
+    /**
+     * Camel's own table for JdbcMessageIdRepository, created here with IF NOT EXISTS: the
+     * repository's own check-then-create runs in one transaction, which PostgreSQL aborts at the
+     * failed check, so it cannot create the table there.
+     */
+    public static final String PARKED_DDL = """
+            CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
+                processorName VARCHAR(255) NOT NULL,
+                messageId     VARCHAR(100) NOT NULL,
+                createdAt     TIMESTAMP,
+                PRIMARY KEY (processorName, messageId)
+            )""";
 
     private WebhookChannel() {
     }
@@ -39,8 +55,9 @@ public final class WebhookChannel {
         DataSource state = registry.lookupByNameAndType("relayDataSource", DataSource.class);
         WebhookLedger ledger = new WebhookLedger(state);
         JdbcMessageIdRepository deadLettered = new JdbcMessageIdRepository(state, "webhook-dead-lettered");
+        deadLettered.setCreateTableIfNotExists(false);
         if (!subscribers.isEmpty()) {
-            ledger.createTable();
+            createTables(state);
             context.addService(deadLettered);
         }
         int queueSize = settings.getInt(QUEUE_SIZE, 10_000);
@@ -57,5 +74,15 @@ public final class WebhookChannel {
                 new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock));
         registry.bind("webhookDeliveries",
                 new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
+    }
+
+    private static void createTables(DataSource state) {
+        try (Connection connection = state.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(WebhookLedger.DDL);
+            statement.execute(PARKED_DDL);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the webhook channel's tables in the state database "
+                    + "(relay.state.jdbc-url): " + e.getMessage(), e);
+        }
     }
 }

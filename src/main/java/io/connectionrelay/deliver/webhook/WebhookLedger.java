@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,16 +39,6 @@ public class WebhookLedger {
 
     public WebhookLedger(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /** Creates the table when it is missing; run at startup when there are subscribers. */
-    public void createTable() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(DDL);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create table relay_webhook_ledger in the state database "
-                    + "(relay.state.jdbc-url): " + e.getMessage(), e);
-        }
     }
 
     /** Every subscriber's entry for one connection, by subscriber id: one query per record. */
