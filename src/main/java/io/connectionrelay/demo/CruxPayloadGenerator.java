@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -35,11 +36,24 @@ public class CruxPayloadGenerator {
         {"Wei", "Zhang", "wei.zhang@example.com"}, {"Priya", "Nair", "priya.nair@example.com"}, null
     };
 
+    /** Every tenth generated connection (from the fourth) swaps ACTIVE and DEACTIVATED on odd rounds. */
+    static final int FLIP_EVERY = 10;
+    static final int FLIP_FIRST = 3;
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonFactory factory = mapper.getFactory();
+    private final AtomicInteger calls = new AtomicInteger();
 
     /** Seed connections first, then {@code generated} more; the same seed always gives the same bytes. */
     public void write(OutputStream out, int generated, long seed) throws IOException {
+        write(out, generated, seed, 0);
+    }
+
+    /**
+     * As {@link #write(OutputStream, int, long)}, except that on odd rounds a few generated
+     * connections have the other status; round 0 is the same payload. The seed's connections never change.
+     */
+    public void write(OutputStream out, int generated, long seed, int round) throws IOException {
         Random random = new Random(seed);
         try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartArray();
@@ -50,7 +64,7 @@ public class CruxPayloadGenerator {
                 }
             }
             for (int i = 0; i < generated; i++) {
-                writeConnection(json, i, random);
+                writeConnection(json, i, random, round % 2 == 1);
                 if (i % 1000 == 0) {
                     json.flush();
                 }
@@ -59,7 +73,7 @@ public class CruxPayloadGenerator {
         }
     }
 
-    private void writeConnection(JsonGenerator json, int i, Random random) throws IOException {
+    private void writeConnection(JsonGenerator json, int i, Random random, boolean flipped) throws IOException {
         String name = i % 7 == 0 ? HOSTILE_NAMES[(i / 7) % HOSTILE_NAMES.length] + " #" + i : "Partner " + i + " Supply Co";
         String[] manager = MANAGERS[random.nextInt(MANAGERS.length)];
         json.writeStartObject();
@@ -70,7 +84,15 @@ public class CruxPayloadGenerator {
         json.writeFieldName("supplier");
         side(json, name, "SUPPLIER", i % 11 == 0 ? "PENDING" : "ACTIVE", null, "Contact" + i,
                 i % 5 == 0 ? "Ł\u00f3d\u017a" : "Person", "contact" + i + "@partner" + i + ".example", random);
-        json.writeStringField("status", STATUSES[random.nextInt(STATUSES.length)]);
+        String status = STATUSES[random.nextInt(STATUSES.length)];
+        if (flipped && i % FLIP_EVERY == FLIP_FIRST) {
+            status = switch (status) {
+                case "ACTIVE" -> "DEACTIVATED";
+                case "DEACTIVATED" -> "ACTIVE";
+                default -> status;
+            };
+        }
+        json.writeStringField("status", status);
         json.writeFieldName("account_manager");
         person(json, manager, random);
         json.writeNullField("allocation_type");
@@ -140,10 +162,13 @@ public class CruxPayloadGenerator {
         return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
-    /** For the simulated API: the same connections on every call. */
+    /**
+     * For the simulated API: the same connections on every call, but a few change status from one
+     * call to the next (deterministically, by call number), so a running demo shows status changes.
+     */
     public byte[] payload(int generated) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        write(out, generated, 42L);
+        write(out, generated, 42L, calls.getAndIncrement());
         return out.toByteArray();
     }
 }

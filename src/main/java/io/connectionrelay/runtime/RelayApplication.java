@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
 import io.connectionrelay.deliver.csv.CsvTarget;
+import io.connectionrelay.deliver.webhook.WebhookRetryConfiguration;
+import io.connectionrelay.deliver.webhook.WebhookRoutes;
 import io.connectionrelay.enrich.EnrichRoutes;
 import io.connectionrelay.poll.RecordFetchRetryConfiguration;
 import io.connectionrelay.poll.SourceInstances;
@@ -55,5 +57,7 @@ public final class RelayApplication {
         main.addRoutesBuilder(new StatusRoutes());
         main.addRoutesBuilder(new DeadLetterRoutes());
         main.addRoutesBuilder(new CsvTarget());
+        main.addRoutesBuilder(new WebhookRetryConfiguration());
+        main.addRoutesBuilder(new WebhookRoutes());
     }
 }

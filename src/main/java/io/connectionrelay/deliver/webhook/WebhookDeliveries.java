@@ -1,0 +1,160 @@
+package io.connectionrelay.deliver.webhook;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.connectionrelay.poll.Backoff;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscriber's delivery attempts. Every attempt is signed afresh (a new webhook-timestamp, so
+ * receivers that reject stale timestamps accept retries and replays) over the same body and
+ * webhook-id. Answers are classified: 2xx delivered, 408/429/5xx/I-O transient with a backoff
+ * delay that honours Retry-After, anything else permanent.
+ */
+public class WebhookDeliveries {
+
+    /** The event's bytes, kept apart from the body because each HTTP answer replaces the body. */
+    static final String EVENT_BODY = "webhookEventBody";
+    /** Attempts in this process; a property, as redelivery resets the message but not the exchange. */
+    static final String ATTEMPTS = "webhookAttempts";
+    private static final int BODY_SNIPPET = 2048;
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
+
+    private final WebhookSubscribers subscribers;
+    private final WebhookLedger ledger;
+    private final IdempotentRepository inFlight;
+    private final IdempotentRepository deadLettered;
+    private final Backoff backoff;
+    private final Clock clock;
+
+    public WebhookDeliveries(WebhookSubscribers subscribers, WebhookLedger ledger, IdempotentRepository inFlight,
+            IdempotentRepository deadLettered, Backoff backoff, Clock clock) {
+        this.subscribers = subscribers;
+        this.ledger = ledger;
+        this.inFlight = inFlight;
+        this.deadLettered = deadLettered;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    /** Before each attempt: the event as body, the subscriber's URL, a fresh timestamp and signature. */
+    public void sign(Exchange exchange) {
+        WebhookSubscriber subscriber = subscriberOf(exchange);
+        byte[] body = exchange.getProperty(EVENT_BODY, byte[].class);
+        if (body == null) {
+            body = exchange.getMessage().getBody(byte[].class);
+            exchange.setProperty(EVENT_BODY, body);
+        }
+        Message message = exchange.getMessage();
+        String id = message.getHeader(WebhookEvent.WEBHOOK_ID, String.class);
+        if (id == null) {
+            throw new IllegalStateException("a webhook event reached " + subscriber.id() + " without a webhook-id");
+        }
+        // the previous attempt's response headers must not be sent; the error handler's counters stay
+        message.removeHeaders("*", WebhookEvent.WEBHOOK_ID, "CamelRedelivery*");
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+        long timestamp = clock.instant().getEpochSecond();
+        message.setHeader(WebhookEvent.WEBHOOK_TIMESTAMP, timestamp);
+        message.setHeader(WebhookEvent.WEBHOOK_SIGNATURE, subscriber.signer().sign(id, timestamp, body));
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.HTTP_URI, subscriber.url().toString());
+        message.setBody(body);
+    }
+
+    /** After the HTTP call: returns on 2xx, otherwise throws a transient or permanent failure. */
+    public void verify(Exchange exchange) throws WebhookException {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String response = snippet(exchange);
+        message.setBody(exchange.getProperty(EVENT_BODY, byte[].class));
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        WebhookSubscriber subscriber = subscriberOf(exchange);
+        String what = "subscriber " + subscriber.id() + " answered HTTP " + status + " at " + subscriber.address();
+        if (status == 408 || status == 429 || status >= 500) {
+            scheduleRetry(exchange, Backoff.parseRetryAfter(message.getHeader("Retry-After", String.class)));
+            throw new WebhookException.Transient(what, status, response, null);
+        }
+        throw new WebhookException.Permanent(what + " (not retried: only 408, 429 and 5xx are)", status, response);
+    }
+
+    /** The request failed without an answer: refused, reset, or timed out (relay.webhook.subscriber.ID.timeout). */
+    public void unreachable(Exchange exchange) throws WebhookException {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.getMessage().setBody(exchange.getProperty(EVENT_BODY, byte[].class));
+        WebhookSubscriber subscriber = subscriberOf(exchange);
+        scheduleRetry(exchange, null);
+        throw new WebhookException.Transient("subscriber " + subscriber.id() + " at " + subscriber.address()
+                + " could not be reached: " + cause, 0, null, cause);
+    }
+
+    /**
+     * The error handler's question after a failure: has this subscriber's retry budget room left?
+     * Camel has already counted the failure that is being asked about.
+     */
+    public boolean retryAllowed(Exchange exchange) {
+        int failures = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        return failures <= subscriberOf(exchange).maxRetries();
+    }
+
+    /** The subscriber answered 2xx: this is now what it last heard about the connection. */
+    public void delivered(Exchange exchange) throws SQLException {
+        String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
+        String subscriber = exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class);
+        ledger.delivered(subscriber,
+                exchange.getProperty(WebhookEvent.CONNECTION, String.class),
+                exchange.getProperty(WebhookEvent.STATUS, String.class),
+                exchange.getProperty(WebhookEvent.FINGERPRINT, String.class),
+                id,
+                clock.instant());
+        deadLettered.remove(id);
+        inFlight.remove(id);
+        LOG.debug("Webhook {} delivered to {}", id, subscriber);
+    }
+
+    /**
+     * Before the dead-letter store writes the entry: Camel clears its redelivery counter from a
+     * handled exchange, so the store is given the attempt count from here.
+     */
+    public void exhausted(Exchange exchange) {
+        int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, attempts - 1);
+    }
+
+    /** In the dead-letter store now: not detected again until a replay delivers it or the connection changes. */
+    public void parked(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
+        if (id != null) {
+            deadLettered.add(id);
+            inFlight.remove(id);
+        }
+    }
+
+    private WebhookSubscriber subscriberOf(Exchange exchange) {
+        return subscribers.require(exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class));
+    }
+
+    private void scheduleRetry(Exchange exchange, Duration retryAfter) {
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, backoff.delayMillis(attempt, retryAfter));
+    }
+
+    private static String snippet(Exchange exchange) {
+        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
+            return in == null ? null : new String(in.readNBytes(BODY_SNIPPET), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(response unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.connectionrelay.deliver.webhook;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * Error handling for the subscriber queue routes (routeConfigurationId "webhook"). A transient
+ * failure is retried within that subscriber's budget (relay.webhook.subscriber.ID.max-retries)
+ * after the delay WebhookDeliveries computed; a permanent one, or an exhausted budget, goes to the
+ * dead-letter store with the signed event and its webhook-* headers, and is parked there.
+ */
+public class WebhookRetryConfiguration extends RouteConfigurationBuilder {
+
+    @Override
+    public void configuration() {
+        routeConfiguration("webhook")
+                .onException(WebhookException.Transient.class)
+                    .retryWhile(method("webhookDeliveries", "retryAllowed"))
+                    .redeliveryDelay(0)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logRetryAttempted(true)
+                    .logStackTrace(false)
+                    .handled(true)
+                    .bean("webhookDeliveries", "exhausted")
+                    .to("direct:dead-letter")
+                    .bean("webhookDeliveries", "parked")
+                .end()
+                .onException(Exception.class)
+                    .logStackTrace(false)
+                    .handled(true)
+                    .bean("webhookDeliveries", "exhausted")
+                    .to("direct:dead-letter")
+                    .bean("webhookDeliveries", "parked")
+                .end();
+    }
+}
