@@ -24,8 +24,6 @@ public class WebhookDeliveries {
 
     /** The event's bytes, kept apart from the body because each HTTP answer replaces the body. */
     static final String EVENT_BODY = "webhookEventBody";
-    /** Attempts in this process; a property, as redelivery resets the message but not the exchange. */
-    static final String ATTEMPTS = "webhookAttempts";
     private static final int BODY_SNIPPET = 2048;
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
 
@@ -61,7 +59,6 @@ public class WebhookDeliveries {
         }
         // the previous attempt's response headers must not be sent; the error handler's counters stay
         message.removeHeaders("*", WebhookEvent.WEBHOOK_ID, "CamelRedelivery*");
-        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
         long timestamp = clock.instant().getEpochSecond();
         message.setHeader(WebhookEvent.WEBHOOK_TIMESTAMP, timestamp);
         message.setHeader(WebhookEvent.WEBHOOK_SIGNATURE, subscriber.signer().sign(id, timestamp, body));
@@ -121,15 +118,6 @@ public class WebhookDeliveries {
         deadLettered.remove(id);
         inFlight.remove(id);
         LOG.debug("Webhook {} delivered to {}", id, subscriber);
-    }
-
-    /**
-     * Before the dead-letter store writes the entry: Camel clears its redelivery counter from a
-     * handled exchange, so the store is given the attempt count from here.
-     */
-    public void exhausted(Exchange exchange) {
-        int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, attempts - 1);
     }
 
     /** In the dead-letter store now: not detected again until a replay delivers it or the connection changes. */

@@ -1,5 +1,6 @@
 package io.connectionrelay.deliver.webhook;
 
+import io.connectionrelay.deadletter.AttemptCount;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
@@ -16,19 +17,18 @@ public class WebhookRetryConfiguration extends RouteConfigurationBuilder {
         routeConfiguration("webhook")
                 .onException(WebhookException.Transient.class)
                     .retryWhile(method("webhookDeliveries", "retryAllowed"))
+                    .onExceptionOccurred(new AttemptCount())
                     .redeliveryDelay(0)
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logRetryAttempted(true)
                     .logStackTrace(false)
                     .handled(true)
-                    .bean("webhookDeliveries", "exhausted")
                     .to("direct:dead-letter")
                     .bean("webhookDeliveries", "parked")
                 .end()
                 .onException(Exception.class)
                     .logStackTrace(false)
                     .handled(true)
-                    .bean("webhookDeliveries", "exhausted")
                     .to("direct:dead-letter")
                     .bean("webhookDeliveries", "parked")
                 .end();
