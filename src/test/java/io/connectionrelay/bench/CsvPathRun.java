@@ -2,9 +2,9 @@ package io.connectionrelay.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.runtime.RunSummary;
 import org.apache.camel.main.Main;
 
@@ -44,28 +44,12 @@ public final class CsvPathRun {
 
     /** The bundle as --once runs it, every status routed to the csv channel. */
     private static long runBundle(String baseUrl, Path work) throws Exception {
-        Main main = new Main();
-        main.setPropertyPlaceholderLocations("file:config/application.properties");
-        RelayApplication.configure(main.configure());
-        main.addOverrideProperty("relay.once", "true");
-        main.addOverrideProperty("relay.sources", "bench");
-        main.addOverrideProperty("relay.source.bench.vendor", "crux");
-        main.addOverrideProperty("relay.source.bench.base-url", baseUrl);
-        main.addOverrideProperty("relay.source.bench.token", "bench");
-        for (String status : new String[] {"active", "pending", "inactive"}) {
-            main.addOverrideProperty("relay.routing." + status, "csv");
-        }
-        main.addOverrideProperty("relay.csv.folder", work.resolve("out").toString());
-        main.addOverrideProperty("relay.csv.staging-folder", work.resolve("staging").toString());
-        main.addOverrideProperty("relay.dead-letter.folder", work.resolve("dead-letter").toString());
-        main.addOverrideProperty("relay.state.jdbc-url", "jdbc:h2:file:" + work.resolve("state/relay").toAbsolutePath());
-        main.addOverrideProperty("camel.server.enabled", "false");
-        main.addOverrideProperty("camel.main.stream-caching-spool-directory", work.resolve("spool").toString());
-        main.start();
-        long t1 = System.nanoTime();
+        Main main = BenchBundle.start(baseUrl, work, Map.of(
+                "relay.routing.active", "csv", "relay.routing.pending", "csv", "relay.routing.inactive", "csv"));
+        long started = System.nanoTime();
         try {
             int exit = OneShotRun.run(main.getCamelContext());
-            cycleMillis = (System.nanoTime() - t1) / 1_000_000;
+            cycleMillis = (System.nanoTime() - started) / 1_000_000;
             if (exit != 0) {
                 throw new IllegalStateException("the bundle's one-shot run failed; see " + work.resolve("dead-letter"));
             }

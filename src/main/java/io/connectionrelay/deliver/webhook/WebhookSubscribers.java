@@ -27,7 +27,7 @@ public class WebhookSubscribers {
     public WebhookSubscribers(Settings settings) {
         Duration timeout = positive(settings, "relay.webhook.timeout", Duration.ofSeconds(10));
         int maxRetries = settings.getInt("relay.webhook.max-retries", 5);
-        int concurrency = settings.getInt("relay.webhook.concurrency", 4);
+        int concurrency = settings.getInt("relay.webhook.concurrency", 20);
         for (String id : settings.getList(LIST)) {
             if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw Settings.invalid(LIST, settings.get(LIST, ""),

@@ -38,7 +38,7 @@ class WebhookSettingsTest {
 
         assertThat(crm.timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(crm.maxRetries()).isEqualTo(7);
-        assertThat(crm.concurrency()).isEqualTo(4);
+        assertThat(crm.concurrency()).isEqualTo(20);
         assertThat(crm.statuses()).containsExactly(CanonicalStatus.INACTIVE, CanonicalStatus.PENDING);
         assertThat(crm.wantsSource("crux-eu")).isTrue();
         assertThat(crm.wantsSource("crux-us")).isFalse();
