@@ -15,6 +15,7 @@ import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.runtime.RunSummary;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 
 /**
@@ -51,9 +52,15 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         RelayApplication.configure(configuration);
     }
 
+    /**
+     * The fixed clock goes into the registry the context is created with: bindToRegistry runs only
+     * after Camel Main has already applied RelayConfiguration, which would then use the system clock.
+     */
     @Override
-    protected void bindToRegistry(Registry registry) throws Exception {
+    protected Registry createCamelRegistry() {
+        Registry registry = new DefaultRegistry();
         registry.bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
+        return registry;
     }
 
     @Override
