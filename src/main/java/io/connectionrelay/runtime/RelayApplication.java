@@ -3,6 +3,7 @@ package io.connectionrelay.runtime;
 import java.util.Locale;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
+import io.connectionrelay.deliver.email.EmailRetryConfiguration;
 import io.connectionrelay.enrich.EnrichRoutes;
 import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
@@ -46,6 +47,7 @@ public final class RelayApplication {
         main.addConfiguration(RelayConfiguration.class);
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
         main.addRoutesBuilder(new StageErrorConfiguration());
+        main.addRoutesBuilder(new EmailRetryConfiguration());
         main.addRoutesBuilder(new UpstreamFetchRoutes());
         main.addRoutesBuilder(new SourceInstances());
         main.addRoutesBuilder(new EnrichRoutes());

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
+import io.connectionrelay.deliver.email.EmailChannel;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
@@ -36,6 +37,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("recordEnricher", new RecordEnricher(settings, clock));
         registry.bind("routingTable", new RoutingTable(settings));
         registry.bind("csvExport", new CsvExport(settings));
+        EmailChannel.register(context, settings, clock);
         context.addStartupListener(new StartupSummary(settings));
     }
 }

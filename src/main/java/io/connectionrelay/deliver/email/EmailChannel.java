@@ -1,0 +1,49 @@
+package io.connectionrelay.deliver.email;
+
+import java.time.Clock;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import io.connectionrelay.route.RoutingTable;
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
+
+/** Binds the beans routes/deliver/email.yaml names, and checks the settings a routed email channel needs. */
+public final class EmailChannel {
+
+    static final String TRANSPORT_KEY = "relay.email.transport";
+
+    private EmailChannel() {
+    }
+
+    public static void register(CamelContext context, Settings settings, Clock clock) {
+        Registry registry = context.getRegistry();
+        DigestRenderer renderer = new DigestRenderer(settings, clock);
+        String transport = settings.get(TRANSPORT_KEY, "smtp").toLowerCase(Locale.ROOT);
+        if (!transport.equals("smtp") && !transport.equals("outbox")) {
+            throw Settings.invalid(TRANSPORT_KEY, transport, "smtp or outbox");
+        }
+        DigestWindow.check(settings);
+        RoutingTable routing = registry.lookupByNameAndType("routingTable", RoutingTable.class);
+        if (routing != null && routing.channels().contains("email")) {
+            renderer.checkTemplates();
+            settings.require("relay.email.from", "the From address of digest emails, e.g. Relay <relay@example.com>");
+            if (transport.equals("smtp")) {
+                settings.require("relay.email.smtp.host", "the SMTP server digests are sent through "
+                        + "(or " + TRANSPORT_KEY + "=outbox to write .eml files instead)");
+            }
+        }
+        registry.bind("digestGathering", new DigestGathering());
+        registry.bind("emailDigestRepository",
+                DigestRepository.create(registry.lookupByNameAndType("relayDataSource", DataSource.class)));
+        // a closed window's digests are sent on the thread that closed it, so a one-shot run's idle
+        // wait sees them in flight (the aggregator's default is a thread of its own)
+        registry.bind("digestSendExecutor", new SynchronousExecutorService());
+        registry.bind("digestRenderer", renderer);
+        registry.bind("digestMail", new DigestMail());
+        registry.bind(DigestSmtp.COMPONENT, DigestSmtp.component(settings));
+    }
+}
