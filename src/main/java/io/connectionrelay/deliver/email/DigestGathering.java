@@ -9,9 +9,11 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Gathers records per account manager for the aggregator in routes/deliver/email.yaml. A group's
- * body is a map from record key to record JSON, so a connection seen twice in one window appears
- * once, in its latest state. The map is what JdbcAggregationRepository stores between records.
+ * Gathers records per account manager for the two aggregators in routes/deliver/email.yaml. A
+ * group's body is a map from record key to record JSON, so a connection seen twice appears once,
+ * in its latest state. Records are first batched in memory, and each batch is merged into the
+ * window's group in the state database: one database write per batch, not one per record
+ * (JdbcAggregationRepository rewrites the whole group on every write).
  */
 public class DigestGathering implements AggregationStrategy {
 
@@ -19,39 +21,49 @@ public class DigestGathering implements AggregationStrategy {
     public static final String RECIPIENT = "relayDigestRecipient";
     static final String RECORD_KEY = "relayDigestRecordKey";
 
-    /** Validates the record's manager address and tags the exchange for the aggregator. */
+    private final boolean windowCompletes;
+
+    /**
+     * @param windowCompletes true for the window's aggregator, which only the window's closing
+     *                        completes; false for the in-memory batches, which complete by size
+     */
+    public DigestGathering(boolean windowCompletes) {
+        this.windowCompletes = windowCompletes;
+    }
+
+    /** Validates the record's manager address and tags the exchange for the aggregators. */
     public void gather(Exchange exchange) {
         ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
         exchange.getMessage().setHeader(RECIPIENT, DigestRecipient.of(record).groupKey());
         exchange.getMessage().setHeader(RECORD_KEY, record.key());
     }
 
+    /** The incoming exchange is one record (JSON) or a batch of them (a map). */
     @Override
     @SuppressWarnings("unchecked")
-    public Exchange aggregate(Exchange group, Exchange record) {
-        String key = record.getMessage().getHeader(RECORD_KEY, String.class);
-        String json = record.getMessage().getBody(String.class);
+    public Exchange aggregate(Exchange group, Exchange incoming) {
+        Object body = incoming.getMessage().getBody();
+        Map<String, String> records = body instanceof Map<?, ?> batch ? (Map<String, String>) batch
+                : Map.of(incoming.getMessage().getHeader(RECORD_KEY, String.class), (String) body);
         if (group == null) {
-            Map<String, String> records = new LinkedHashMap<>();
-            records.put(key, json);
-            record.getMessage().setBody(records);
-            return record;
+            incoming.getMessage().setBody(new LinkedHashMap<>(records));
+            return incoming;
         }
-        group.getMessage().getBody(Map.class).put(key, json);
+        group.getMessage().getBody(Map.class).putAll(records);
         return group;
     }
 
     /**
-     * The window decides when a group is complete (the aggregator's complete-all-groups signal),
-     * never the arrival of a record; declaring pre-completion is how an aggregator is told so.
+     * Declaring pre-completion is how an aggregator is told that no arrival completes a group:
+     * only the window's complete-all-groups signal does.
      */
     @Override
     public boolean canPreComplete() {
-        return true;
+        return windowCompletes;
     }
 
     @Override
-    public boolean preComplete(Exchange group, Exchange record) {
+    public boolean preComplete(Exchange group, Exchange incoming) {
         return false;
     }
 

@@ -2,14 +2,18 @@ package io.connectionrelay.deliver.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
@@ -32,6 +36,13 @@ class EmailDigestTest extends EmailTestSupport {
     @Override
     protected int smtpPort() {
         return smtp.getSmtp().getPort();
+    }
+
+    @Override
+    protected void testProperties(Properties p) {
+        super.testProperties(p);
+        // batches of two: a connection's later state arrives in a later batch
+        p.put("relay.email.batch-size", "2");
     }
 
     @Override
@@ -107,22 +118,36 @@ class EmailDigestTest extends EmailTestSupport {
     }
 
     @Test
-    void aRecordWithoutManagerEmailIsDeadLetteredWithTheReason() throws Exception {
+    void aRecordWithoutManagerEmailIsDeadLetteredWithTheReasonAndReplaysOnceFixed() throws Exception {
         ConnectionRecord record = new ConnectionRecord("crux-a", "crux", "c-1", CanonicalStatus.PENDING,
                 "CONFIRMATION WAITING", null, new Party("p-1", "Partner One", null, null), null, null, null, null, null,
                 null, null, List.of(), null, null);
-        for (Person manager : new Person[] {null, Person.of("Eve", "eve@example.com\r\nBcc: x@evil.example")}) {
-            template.sendBody("direct:deliver-email", RecordJson.write(record.withAccountManager(manager)));
-        }
+        template.sendBody("direct:deliver-email", RecordJson.write(record));
+        template.sendBody("direct:deliver-email",
+                RecordJson.write(record.withAccountManager(Person.of("Eve", "eve@example.com\r\nBcc: x@evil.example"))));
         template.sendBody("direct:email-close-window", null);
 
         assertThat(smtp.getReceivedMessages()).isEmpty();
-        assertThat(deadLetters().list()).hasSize(2).allSatisfy(entry -> {
+        List<DeadLetterEntry> entries = deadLetters().list();
+        assertThat(entries).hasSize(2).allSatisfy(entry -> {
             assertThat(entry.channel()).isEqualTo("email");
-            assertThat(entry.replayUri()).isEqualTo("direct://deliver-email");
-        }).extracting(e -> e.error()).satisfiesExactlyInAnyOrder(
+            assertThat(entry.replayUri()).isEqualTo("direct:deliver-email");
+        }).extracting(DeadLetterEntry::error).satisfiesExactlyInAnyOrder(
                 e -> assertThat(e).contains("has no account manager email (accountManager.email)"),
                 e -> assertThat(e).contains("invalid account manager email"));
+
+        // an operator fixes the saved record and replays it: it waits in the window, like any other
+        DeadLetterEntry missing = entries.stream().filter(e -> e.error().contains("has no account manager")).findFirst()
+                .orElseThrow();
+        Files.writeString(deadLetters().payloadOf(missing),
+                RecordJson.write(record.withAccountManager(Person.of("Ana García", "ana@example.com"))));
+        assertThat(DeadLetterCommands.replay(context, deadLetters(), missing.id())).isTrue();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        template.sendBody("direct:email-close-window", null);
+
+        assertThat(smtp.getReceivedMessages()).singleElement()
+                .satisfies(m -> assertThat(recipient(m)).isEqualTo("ana@example.com"));
+        assertThat(deadLetters().list()).hasSize(1);
     }
 
     private static String recipient(MimeMessage message) {
