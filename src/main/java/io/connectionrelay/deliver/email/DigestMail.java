@@ -26,7 +26,7 @@ import org.apache.camel.Exchange;
 public class DigestMail {
 
     /** The digest's recipient, for the log line once it is sent. */
-    public static final String TO = "relayDigestTo";
+    static final String TO = "relayDigestTo";
     private static final Session SESSION = Session.getInstance(new Properties());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);

@@ -23,8 +23,9 @@ record DigestRecipient(String email, String name) {
         Person manager = record.accountManager();
         String email = manager == null ? null : manager.email();
         if (email == null || email.isBlank()) {
-            throw new NoDigestRecipientException("connection " + record.key() + " has no account manager email (accountManager.email),"
-                    + " so no digest can be addressed; relay.enrich.default-manager.email sets one for such records");
+            throw new NoDigestRecipientException("connection " + record.key()
+                    + " has no account manager email (accountManager.email), so no digest can be addressed;"
+                    + " relay.enrich.default-manager.email sets one for such records");
         }
         String trimmed = email.strip();
         try {
@@ -33,8 +34,9 @@ record DigestRecipient(String email, String name) {
             }
             new InternetAddress(trimmed, true).validate();
         } catch (AddressException e) {
-            throw new NoDigestRecipientException("connection " + record.key() + " has an invalid account manager email (accountManager.email): "
-                    + HeaderText.oneLine(trimmed) + " (" + e.getMessage() + ")");
+            throw new NoDigestRecipientException("connection " + record.key()
+                    + " has an invalid account manager email (accountManager.email): " + HeaderText.oneLine(trimmed)
+                    + " (" + e.getMessage() + ")");
         }
         return new DigestRecipient(trimmed, HeaderText.oneLine(manager.name()));
     }

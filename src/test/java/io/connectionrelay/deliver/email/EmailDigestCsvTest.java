@@ -70,7 +70,8 @@ class EmailDigestCsvTest extends EmailTestSupport {
         List<String> lines = rows.lines().toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo(String.join(",", CsvColumns.headers()));
-        assertThat(rows).contains(",\"'=HYPERLINK(\"\"http://x\"\") Foods\",", ",\"Stevens, Smith and \"\"Krause\"\"\",",
+        assertThat(rows).contains(",\"'=HYPERLINK(\"\"http://x\"\") Foods\",",
+                ",\"Stevens, Smith and \"\"Krause\"\"\",",
                 ",Sūn Démíng (孫德明) 贸易,").contains("\r\n");
         assertThat(content(parts.get(1))).contains("The same rows are attached as a CSV file.");
     }

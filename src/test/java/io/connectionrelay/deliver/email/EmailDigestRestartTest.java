@@ -21,7 +21,10 @@ import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** relay.email.window=cron: gathered connections wait in the state database, across a restart, until the window closes. */
+/**
+ * relay.email.window=cron: gathered connections wait in the state database, across a restart,
+ * until the window closes.
+ */
 class EmailDigestRestartTest extends EmailTestSupport {
 
     @RegisterExtension
@@ -50,7 +53,8 @@ class EmailDigestRestartTest extends EmailTestSupport {
 
         assertThat(runOnce()).isZero();
         assertThat(smtp.getReceivedMessages()).isEmpty();
-        List<String> stored = storedGroups(context.getRegistry().lookupByNameAndType("relayDataSource", DataSource.class));
+        DataSource state = context.getRegistry().lookupByNameAndType("relayDataSource", DataSource.class);
+        List<String> stored = storedGroups(state);
         assertThat(stored).hasSize(2).noneMatch(group -> group.contains("fixed-token-123"));
 
         context.stop();

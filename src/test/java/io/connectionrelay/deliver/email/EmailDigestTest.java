@@ -58,7 +58,8 @@ class EmailDigestTest extends EmailTestSupport {
                 .add(repeated, "Old Name Ltd", "CONFIRMATION WAITING", "Ana García", "ana@example.com")
                 .pending("<script>alert(1)</script> Foods", "Ana García", "ana@example.com")
                 // the same connection again later in the cycle: it appears once, in this state
-                .add(repeated, "Sūn Démíng (孫德明) 贸易", "CONFIRMATION WAITING", "Ana García", "ANA@example.com")
+                .add(repeated, "Sūn Démíng (孫德明) 贸易", "CONFIRMATION WAITING", "Ana García",
+                        "ANA@example.com")
                 .active("Active Partner", "Ana García", "ana@example.com")
                 .pending("Beta Logistics", "Wei Zhang", "wei@example.com")
                 .pending("Ωmega Λogistics", "Wei Zhang", "wei@example.com")
@@ -123,8 +124,8 @@ class EmailDigestTest extends EmailTestSupport {
                 "CONFIRMATION WAITING", null, new Party("p-1", "Partner One", null, null), null, null, null, null, null,
                 null, null, List.of(), null, null);
         template.sendBody("direct:deliver-email", RecordJson.write(record));
-        template.sendBody("direct:deliver-email",
-                RecordJson.write(record.withAccountManager(Person.of("Eve", "eve@example.com\r\nBcc: x@evil.example"))));
+        Person injecting = Person.of("Eve", "eve@example.com\r\nBcc: x@evil.example");
+        template.sendBody("direct:deliver-email", RecordJson.write(record.withAccountManager(injecting)));
         template.sendBody("direct:email-close-window", null);
 
         assertThat(smtp.getReceivedMessages()).isEmpty();
