@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
 import io.connectionrelay.deliver.csv.CsvTarget;
+import io.connectionrelay.deliver.email.EmailRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRoutes;
 import io.connectionrelay.enrich.EnrichRoutes;
@@ -51,6 +52,7 @@ public final class RelayApplication {
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
         main.addRoutesBuilder(new RecordFetchRetryConfiguration());
         main.addRoutesBuilder(new StageErrorConfiguration());
+        main.addRoutesBuilder(new EmailRetryConfiguration());
         main.addRoutesBuilder(new UpstreamFetchRoutes());
         main.addRoutesBuilder(new SourceInstances());
         main.addRoutesBuilder(new EnrichRoutes());

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
+import io.connectionrelay.deliver.email.EmailChannel;
 import io.connectionrelay.deliver.webhook.WebhookChannel;
 import io.connectionrelay.enrich.AccountManagerDirectory;
 import io.connectionrelay.enrich.ConnectionHistory;
@@ -63,6 +64,7 @@ public class RelayConfiguration implements CamelConfiguration {
         context.addStartupListener(csvExport);
         EnrichThreadPools.register(context, settings);
         WebhookChannel.bind(context, settings, clock);
+        EmailChannel.register(context, settings, clock);
         context.addStartupListener(new StartupSummary(settings));
     }
 }

@@ -1,0 +1,181 @@
+package io.connectionrelay.deliver.email;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.MustacheFactory;
+import io.connectionrelay.deliver.csv.CsvColumns;
+import io.connectionrelay.deliver.csv.FormulaGuard;
+import io.connectionrelay.record.ConnectionRecord;
+import io.connectionrelay.record.RecordJson;
+import io.connectionrelay.runtime.Settings;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Turns one manager's gathered records into a complete MIME message (RFC 822 text, what an .eml
+ * file holds): subject, a plain-text and an HTML alternative from the Mustache templates in
+ * relay.email.templates-folder, and optionally the same rows as a CSV attachment. Templates are
+ * read from the file system for every digest, so an operator's edit applies to the next one.
+ */
+public class DigestRenderer {
+
+    static final String SUBJECT = "digest-subject.mustache";
+    static final String TEXT = "digest.txt.mustache";
+    static final String HTML = "digest.html.mustache";
+    static final String TEMPLATES_KEY = "relay.email.templates-folder";
+    private static final DateTimeFormatter CSV_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final TypeReference<List<ConnectionRecord>> RECORDS = new TypeReference<>() {
+    };
+
+    private final Path templates;
+    private final InternetAddress from;
+    private final boolean attachCsv;
+    private final boolean formulaGuard;
+    private final Clock clock;
+
+    public DigestRenderer(Settings settings, Clock clock) {
+        this.templates = Path.of(settings.get(TEMPLATES_KEY, "config/templates"));
+        this.from = fromAddress(settings);
+        this.attachCsv = settings.getBoolean("relay.email.attach-csv", false);
+        this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+        this.clock = clock;
+    }
+
+    /** Fails at startup, naming the setting, when a template is missing. */
+    void checkTemplates() {
+        for (String name : List.of(SUBJECT, TEXT, HTML)) {
+            if (!Files.isRegularFile(templates.resolve(name))) {
+                throw Settings.invalid(TEMPLATES_KEY, templates.toString(), "a folder holding the digest templates "
+                        + SUBJECT + ", " + TEXT + " and " + HTML + " (" + name + " is missing)");
+            }
+        }
+    }
+
+    /** Body: a JSON array of records for one manager. Returns the message as RFC 822 text. */
+    public String render(String recordsJson) throws IOException, MessagingException {
+        List<ConnectionRecord> records = new ArrayList<>(RecordJson.mapper().readValue(recordsJson, RECORDS));
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("a digest needs at least one connection");
+        }
+        // the manager's latest record names them
+        DigestRecipient recipient = DigestRecipient.of(records.get(records.size() - 1));
+        records.sort(DigestModel.ORDER);
+        Instant now = clock.instant();
+        Map<String, Object> model = DigestModel.of(recipient, records, now, attachCsv);
+
+        MimeMessage message = DigestMail.newMessage(from);
+        message.setFrom(from);
+        message.setRecipient(Message.RecipientType.TO, recipient.address());
+        message.setSubject(HeaderText.oneLine(render(plainText(), SUBJECT, model)), StandardCharsets.UTF_8.name());
+        message.setSentDate(Date.from(now));
+
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(textPart(render(plainText(), TEXT, model), "plain"));
+        alternative.addBodyPart(textPart(render(new DefaultMustacheFactory(templates.toFile()), HTML, model), "html"));
+        if (attachCsv) {
+            MimeBodyPart body = new MimeBodyPart();
+            body.setContent(alternative);
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            mixed.addBodyPart(body);
+            mixed.addBodyPart(csvPart(records, now));
+            message.setContent(mixed);
+        } else {
+            message.setContent(alternative);
+        }
+        return DigestMail.toText(message);
+    }
+
+    private String render(MustacheFactory factory, String template, Map<String, Object> model) {
+        Writer out = new StringWriter();
+        try {
+            factory.compile(template).execute(out, model);
+        } catch (MustacheException e) {
+            throw new IllegalStateException("digest template " + templates.resolve(template) + " ("
+                    + TEMPLATES_KEY + ") cannot be rendered: " + e.getMessage(), e);
+        }
+        return out.toString();
+    }
+
+    /** Mustache escapes for HTML by default; the subject and the plain-text part must be left as they are. */
+    private MustacheFactory plainText() {
+        return new DefaultMustacheFactory(templates.toFile()) {
+            @Override
+            public void encode(String value, Writer writer) {
+                try {
+                    writer.write(value);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private static MimeBodyPart textPart(String text, String subtype) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setText(text, StandardCharsets.UTF_8.name(), subtype);
+        return part;
+    }
+
+    /** The CSV channel's columns and formula guard, so the attachment reads like a CSV export. */
+    private MimeBodyPart csvPart(List<ConnectionRecord> records, Instant now) throws IOException, MessagingException {
+        StringBuilder csv = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.RFC4180)) {
+            printer.printRecord(CsvColumns.headers());
+            for (ConnectionRecord record : records) {
+                List<String> row = new ArrayList<>();
+                for (CsvColumns column : CsvColumns.values()) {
+                    String value = column.valueOf(record);
+                    row.add(formulaGuard ? FormulaGuard.neutralize(value) : value);
+                }
+                printer.printRecord(row);
+            }
+        }
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new jakarta.activation.DataHandler(new ByteArrayDataSource(
+                csv.toString().getBytes(StandardCharsets.UTF_8), "text/csv; charset=UTF-8")));
+        part.setFileName("partner-connections-" + CSV_DATE.format(now) + ".csv");
+        part.setDisposition(Part.ATTACHMENT);
+        return part;
+    }
+
+    private static InternetAddress fromAddress(Settings settings) {
+        String value = settings.get("relay.email.from", "connection-relay@localhost");
+        try {
+            InternetAddress[] parsed = InternetAddress.parse(HeaderText.oneLine(value), true);
+            if (parsed.length != 1) {
+                throw new AddressException("exactly one address expected");
+            }
+            parsed[0].validate();
+            return parsed[0];
+        } catch (AddressException e) {
+            throw Settings.invalid("relay.email.from", value, "one mail address such as "
+                    + "Connection Relay <relay@example.com> (" + e.getMessage() + ")");
+        }
+    }
+}

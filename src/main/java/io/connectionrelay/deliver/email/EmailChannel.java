@@ -1,0 +1,58 @@
+package io.connectionrelay.deliver.email;
+
+import java.time.Clock;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import io.connectionrelay.route.RoutingTable;
+import io.connectionrelay.runtime.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
+
+/** Binds the beans routes/deliver/email.yaml names, and checks the settings a routed email channel needs. */
+public final class EmailChannel {
+
+    static final String TRANSPORT_KEY = "relay.email.transport";
+    static final String BATCH_KEY = "relay.email.batch-size";
+
+    private EmailChannel() {
+    }
+
+    public static void register(CamelContext context, Settings settings, Clock clock) {
+        Registry registry = context.getRegistry();
+        DigestRenderer renderer = new DigestRenderer(settings, clock);
+        MailComponent smtp = DigestSmtp.component(settings);
+        String transport = settings.get(TRANSPORT_KEY, "smtp").toLowerCase(Locale.ROOT);
+        if (!transport.equals("smtp") && !transport.equals("outbox")) {
+            throw Settings.invalid(TRANSPORT_KEY, transport, "smtp or outbox");
+        }
+        DigestWindow.check(settings);
+        int batch = settings.getInt(BATCH_KEY, 500);
+        if (batch < 1) {
+            throw Settings.invalid(BATCH_KEY, Integer.toString(batch), "at least 1");
+        }
+        RoutingTable routing = registry.lookupByNameAndType("routingTable", RoutingTable.class);
+        if (routing != null && routing.channels().contains("email")) {
+            renderer.checkTemplates();
+            settings.require("relay.email.from", "the From address of digest emails, e.g. Relay <relay@example.com>");
+            if (transport.equals("smtp")) {
+                settings.require("relay.email.smtp.host", "the SMTP server digests are sent through "
+                        + "(or " + TRANSPORT_KEY + "=outbox to write .eml files instead)");
+            }
+        }
+        registry.bind("digestBatching", new DigestGathering(false));
+        registry.bind("digestGathering", new DigestGathering(true));
+        registry.bind("emailDigestRepository",
+                DigestRepository.create(registry.lookupByNameAndType("relayDataSource", DataSource.class)));
+        // completed groups go on on the thread that completed them (the aggregator's default is a
+        // thread of its own): a cycle's end has flushed and sent everything when it returns, so a
+        // one-shot run's idle wait never misses a digest
+        registry.bind("digestSynchronousExecutor", new SynchronousExecutorService());
+        registry.bind("digestRenderer", renderer);
+        registry.bind("digestMail", new DigestMail());
+        registry.bind(DigestSmtp.COMPONENT, smtp);
+    }
+}

@@ -1,0 +1,47 @@
+package io.connectionrelay.deliver.email;
+
+import java.time.Duration;
+
+import io.connectionrelay.runtime.Settings;
+import jakarta.mail.MessagingException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * Error handling for sending a digest (routeConfigurationId "email"): a mail server that is down
+ * or refuses is retried with exponential backoff (relay.email.retry.*), then the whole message is
+ * dead-lettered and replays into direct:email-send. The delay does not hold a thread, so a slow
+ * mail server never holds up the records still being gathered.
+ */
+public class EmailRetryConfiguration extends RouteConfigurationBuilder {
+
+    @Override
+    public void configuration() {
+        Settings settings = new Settings(getContext());
+        int retries = settings.getInt("relay.email.retry.max-retries", 5);
+        Duration initial = settings.getDuration("relay.email.retry.initial-delay", Duration.ofSeconds(10));
+        Duration max = settings.getDuration("relay.email.retry.max-delay", Duration.ofMinutes(5));
+
+        routeConfiguration("email")
+                .onException(MessagingException.class)
+                    .maximumRedeliveries(retries)
+                    .redeliveryDelay(initial.toMillis())
+                    .useExponentialBackOff()
+                    .backOffMultiplier(2)
+                    .maximumRedeliveryDelay(max.toMillis())
+                    .asyncDelayedRedelivery()
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logRetryAttempted(true)
+                    .logStackTrace(false)
+                    .handled(true)
+                    .process(DigestMail::restoreText)
+                    .to("direct:dead-letter")
+                .end()
+                .onException(Exception.class)
+                    .logStackTrace(false)
+                    .handled(true)
+                    .process(DigestMail::restoreText)
+                    .to("direct:dead-letter")
+                .end();
+    }
+}

@@ -1,0 +1,90 @@
+package io.connectionrelay.deliver.email;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.connectionrelay.support.RelayTestSupport;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The relay with one Crux source on WireMock, pending connections routed to email and nothing
+ * else routed, digests sent to a local SMTP port with fast retries.
+ */
+abstract class EmailTestSupport extends RelayTestSupport {
+
+    static final String CONNECTIONS = "/timp/organizations/connections/";
+
+    @RegisterExtension
+    static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    /** Where the relay sends mail. */
+    protected abstract int smtpPort();
+
+    @Override
+    protected void testProperties(Properties p) {
+        p.put("relay.sources", "crux-a");
+        p.put("relay.source.crux-a.vendor", "crux");
+        p.put("relay.source.crux-a.base-url", crux.baseUrl());
+        p.put("relay.source.crux-a.token", "fixed-token-123");
+        p.put("relay.routing.active", "");
+        p.put("relay.routing.pending", "email");
+        p.put("relay.routing.inactive", "");
+        p.put("relay.email.from", "Connection Relay <relay@relay.example>");
+        p.put("relay.email.smtp.host", "127.0.0.1");
+        p.put("relay.email.smtp.port", Integer.toString(smtpPort()));
+        p.put("relay.email.smtp.security", "none");
+        p.put("relay.email.smtp.connect-timeout", "2s");
+        p.put("relay.email.retry.initial-delay", "100");
+        p.put("relay.email.retry.max-delay", "400");
+        p.put("relay.email.outbox-folder", dataDir().resolve("out/outbox").toString());
+    }
+
+    void serve(CruxConnections connections) {
+        crux.stubFor(get(CONNECTIONS).willReturn(okJson(connections.json())));
+    }
+
+    /** Every leaf part of a message, depth first: the text, the HTML, attachments. */
+    static List<BodyPart> leafParts(Part part) throws MessagingException, IOException {
+        List<BodyPart> leaves = new ArrayList<>();
+        if (part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                if (child.getContent() instanceof Multipart) {
+                    leaves.addAll(leafParts(child));
+                } else {
+                    leaves.add(child);
+                }
+            }
+        }
+        return leaves;
+    }
+
+    static String content(Part part) {
+        try {
+            return (String) part.getContent();
+        } catch (IOException | MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
