@@ -108,6 +108,9 @@ class GracefulShutdownTest {
         main.bind("relayClock", Clock.fixed(RelayTestSupport.NOW, ZoneOffset.UTC));
         main.addOverrideProperty("camel.main.shutdown-timeout", String.valueOf(shutdownTimeoutSeconds));
         main.addOverrideProperty("camel.server.enabled", "false");
+        for (String status : new String[] {"active", "pending", "inactive"}) {
+            main.addOverrideProperty("relay.routing." + status, "csv");
+        }
         main.addOverrideProperty("relay.sources", "crux-a");
         main.addOverrideProperty("relay.source.crux-a.vendor", "crux");
         main.addOverrideProperty("relay.source.crux-a.base-url", crux.baseUrl());

@@ -57,6 +57,9 @@ class ProfilesServeOperationsTest {
         main.addInitialProperty("relay.profile", profile);
         main.addOverrideProperty("camel.server.port", String.valueOf(port));
         main.addOverrideProperty("relay.once", "true");
+        for (String status : new String[] {"active", "pending", "inactive"}) {
+            main.addOverrideProperty("relay.routing." + status, "csv");
+        }
         main.addOverrideProperty("relay.csv.folder", data.resolve("out").toString());
         main.addOverrideProperty("relay.csv.staging-folder", data.resolve("staging").toString());
         main.addOverrideProperty("relay.dead-letter.folder", data.resolve("dead-letter").toString());
