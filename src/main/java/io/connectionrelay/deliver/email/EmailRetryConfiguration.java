@@ -21,6 +21,7 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
         int retries = settings.getInt("relay.email.retry.max-retries", 5);
         Duration initial = settings.getDuration("relay.email.retry.initial-delay", Duration.ofSeconds(10));
         Duration max = settings.getDuration("relay.email.retry.max-delay", Duration.ofMinutes(5));
+        String transport = settings.get("relay.email.transport", "smtp");
 
         routeConfiguration("email")
                 .onException(MessagingException.class)
@@ -35,12 +36,14 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                     .logStackTrace(false)
                     .handled(true)
                     .process(DigestMail::restoreText)
+                    .bean("relayMetrics", "failed('email', '" + transport + "')")
                     .to("direct:dead-letter")
                 .end()
                 .onException(Exception.class)
                     .logStackTrace(false)
                     .handled(true)
                     .process(DigestMail::restoreText)
+                    .bean("relayMetrics", "failed('email', '" + transport + "')")
                     .to("direct:dead-letter")
                 .end();
     }

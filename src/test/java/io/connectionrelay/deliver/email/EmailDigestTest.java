@@ -94,6 +94,7 @@ class EmailDigestTest extends EmailTestSupport {
         assertThat(content(leafParts(wei).get(1))).contains("Beta Logistics", "Ωmega Λogistics")
                 .doesNotContain("Alpha Foods");
         assertThat(deadLetters().list()).isEmpty();
+        assertThat(summary().deliveredCounts()).containsEntry("email -> smtp", 2L);
     }
 
     @Test

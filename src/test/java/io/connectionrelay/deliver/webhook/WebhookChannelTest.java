@@ -222,6 +222,7 @@ class WebhookChannelTest {
                 connections.add(connectionOf(request));
             }
             assertThat(connections).containsExactlyInAnyOrder(FIRST, SECOND, THIRD);
+            assertThat(summary().deliveredCounts()).containsEntry("webhook -> crm-a", 3L);
         }
 
         @Test
@@ -493,6 +494,7 @@ class WebhookChannelTest {
             assertThat(entries).hasSize(1);
             assertThat(entries.get(0).httpStatus()).isEqualTo(status);
             assertThat(entries.get(0).attempts()).isEqualTo(1);
+            assertThat(summary().failedDeliveryCounts()).containsEntry("webhook -> crm-a", 1L);
         }
 
         @Test
