@@ -20,7 +20,7 @@ final class BenchBundle {
         main.addOverrideProperty("relay.sources", "bench");
         main.addOverrideProperty("relay.source.bench.vendor", "crux");
         main.addOverrideProperty("relay.source.bench.base-url", baseUrl);
-        main.addOverrideProperty("relay.source.bench.token", "bench");
+        main.addOverrideProperty("relay.source.bench.token", "bench-token-5f2c");
         main.addOverrideProperty("relay.csv.folder", work.resolve("out").toString());
         main.addOverrideProperty("relay.csv.staging-folder", work.resolve("staging").toString());
         main.addOverrideProperty("relay.dead-letter.folder", work.resolve("dead-letter").toString());

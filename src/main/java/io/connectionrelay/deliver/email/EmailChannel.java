@@ -17,6 +17,7 @@ public final class EmailChannel {
 
     static final String TRANSPORT_KEY = "relay.email.transport";
     static final String BATCH_KEY = "relay.email.batch-size";
+    static final String CONCURRENCY_KEY = "relay.email.concurrency";
 
     private EmailChannel() {
     }
@@ -33,6 +34,10 @@ public final class EmailChannel {
         int batch = settings.getInt(BATCH_KEY, 500);
         if (batch < 1) {
             throw Settings.invalid(BATCH_KEY, Integer.toString(batch), "at least 1");
+        }
+        int concurrency = settings.getInt(CONCURRENCY_KEY, 8);
+        if (concurrency < 1) {
+            throw Settings.invalid(CONCURRENCY_KEY, Integer.toString(concurrency), "at least 1");
         }
         RoutingTable routing = registry.lookupByNameAndType("routingTable", RoutingTable.class);
         if (routing != null && routing.channels().contains("email")) {
@@ -51,6 +56,8 @@ public final class EmailChannel {
         // thread of its own): a cycle's end has flushed and sent everything when it returns, so a
         // one-shot run's idle wait never misses a digest
         registry.bind("digestSynchronousExecutor", new SynchronousExecutorService());
+        registry.bind("digestSenders", new DigestSenders(context.getExecutorServiceManager()
+                .newFixedThreadPool(DigestSenders.class, "digest-senders", concurrency)));
         registry.bind("digestRenderer", renderer);
         registry.bind("digestMail", new DigestMail());
         registry.bind(DigestSmtp.COMPONENT, smtp);
