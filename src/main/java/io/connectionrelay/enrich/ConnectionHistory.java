@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
+import org.apache.camel.Service;
 
 /**
  * Each connection's canonical status and since when it has had it, in the relay's state database
@@ -21,8 +22,14 @@ import io.connectionrelay.record.ConnectionRecord;
  * <p>
  * First sight: the status dates from the vendor's own date for it (deactivated, active or created)
  * when there is one, else from now. A changed status dates from now and remembers the old one.
+ * <p>
+ * Every record passes here, so it keeps one connection with its statements prepared, shared under
+ * a lock (a few microseconds per record), rather than a pool checkout and three statement parses
+ * per record: on the 100k-record benchmark that was a third of the CPU, and against PostgreSQL an
+ * unpooled connection per record. A broken connection is opened again on the next record; Camel
+ * closes it at shutdown.
  */
-public class ConnectionHistory {
+public class ConnectionHistory implements Service {
 
     static final String TABLE = "relay_connection_history";
     private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE + " ("
@@ -48,6 +55,31 @@ public class ConnectionHistory {
     }
 
     private final DataSource database;
+    private Session session;
+
+    private record Session(Connection connection, PreparedStatement select, PreparedStatement insert,
+            PreparedStatement update) {
+
+        static Session open(DataSource database) throws SQLException {
+            Connection connection = database.getConnection();
+            try {
+                connection.setAutoCommit(true);
+                return new Session(connection, connection.prepareStatement(SELECT), connection.prepareStatement(INSERT),
+                        connection.prepareStatement(UPDATE));
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        void close() {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // going away either way
+            }
+        }
+    }
 
     public ConnectionHistory(DataSource database) {
         this.database = database;
@@ -60,66 +92,77 @@ public class ConnectionHistory {
     }
 
     /** Notes the record's current status and returns its history. */
-    public StatusHistory observe(ConnectionRecord record, Instant now) {
-        try (Connection connection = database.getConnection()) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return observe(connection, record, now);
-                } catch (SQLException e) {
-                    // a concurrent writer inserted or changed the row first: read it again
-                    if (attempt == TRIES || !isConflict(e)) {
-                        throw e;
-                    }
+    public synchronized StatusHistory observe(ConnectionRecord record, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (session == null) {
+                    session = Session.open(database);
+                }
+                return observe(session, record, now);
+            } catch (SQLException e) {
+                if (!isConflict(e)) {
+                    // the connection may be what failed: the next try, or the next record, opens another
+                    stop();
+                }
+                // a conflict: another process inserted or changed the row first, so read it again
+                if (attempt == TRIES) {
+                    throw new IllegalStateException("Connection history for " + record.key()
+                            + " could not be read or written: " + e.getMessage(), e);
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Connection history for " + record.key() + " could not be read or written: "
-                    + e.getMessage(), e);
         }
     }
 
-    private StatusHistory observe(Connection connection, ConnectionRecord record, Instant now) throws SQLException {
+    @Override
+    public void start() {
+        // the connection opens with the first record
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    private static StatusHistory observe(Session session, ConnectionRecord record, Instant now) throws SQLException {
         CanonicalStatus status = record.status();
-        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-            select.setString(1, record.source());
-            select.setString(2, record.connectionId());
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    Instant since = vendorDate(record, now);
-                    insert(connection, status.name(), record.source(), record.connectionId(), since);
-                    return new StatusHistory(null, since);
-                }
-                CanonicalStatus known = CanonicalStatus.valueOf(row.getString(1));
-                String previous = row.getString(2);
-                if (known == status) {
-                    return new StatusHistory(previous == null ? null : CanonicalStatus.valueOf(previous),
-                            row.getObject(3, OffsetDateTime.class).toInstant());
-                }
-                try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-                    update.setString(1, status.name());
-                    update.setString(2, known.name());
-                    update.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                    update.setString(4, record.source());
-                    update.setString(5, record.connectionId());
-                    update.setString(6, known.name());
-                    if (update.executeUpdate() == 0) {
-                        throw new SQLException("changed concurrently", CONFLICT);
-                    }
-                }
-                return new StatusHistory(known, now);
+        CanonicalStatus known;
+        String previous;
+        OffsetDateTime since;
+        PreparedStatement select = session.select();
+        select.setString(1, record.source());
+        select.setString(2, record.connectionId());
+        try (ResultSet row = select.executeQuery()) {
+            if (!row.next()) {
+                Instant first = vendorDate(record, now);
+                PreparedStatement insert = session.insert();
+                insert.setString(1, record.source());
+                insert.setString(2, record.connectionId());
+                insert.setString(3, status.name());
+                insert.setObject(4, OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
+                insert.executeUpdate();
+                return new StatusHistory(null, first);
             }
+            known = CanonicalStatus.valueOf(row.getString(1));
+            previous = row.getString(2);
+            since = row.getObject(3, OffsetDateTime.class);
         }
-    }
-
-    private static void insert(Connection connection, String status, String source, String id, Instant since)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setString(1, source);
-            insert.setString(2, id);
-            insert.setString(3, status);
-            insert.setObject(4, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            insert.executeUpdate();
+        if (known == status) {
+            return new StatusHistory(previous == null ? null : CanonicalStatus.valueOf(previous), since.toInstant());
         }
+        PreparedStatement update = session.update();
+        update.setString(1, status.name());
+        update.setString(2, known.name());
+        update.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+        update.setString(4, record.source());
+        update.setString(5, record.connectionId());
+        update.setString(6, known.name());
+        if (update.executeUpdate() == 0) {
+            throw new SQLException("changed concurrently", CONFLICT);
+        }
+        return new StatusHistory(known, now);
     }
 
     private static boolean isConflict(SQLException e) {

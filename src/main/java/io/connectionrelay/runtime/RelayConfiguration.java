@@ -56,8 +56,9 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("terminalPages", new TerminalPages());
         registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
         registry.bind("terminalConnectionMapper", new TerminalConnectionMapper(settings));
-        registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings),
-                new ConnectionHistory(state), clock));
+        ConnectionHistory history = new ConnectionHistory(state);
+        context.addService(history);
+        registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings), history, clock));
         registry.bind("routingTable", new RoutingTable(settings));
         CsvExport csvExport = new CsvExport(settings);
         registry.bind("csvExport", csvExport);
