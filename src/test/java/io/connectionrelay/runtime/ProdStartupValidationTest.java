@@ -1,0 +1,110 @@
+package io.connectionrelay.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The prod profile refuses to start when a deployment forgot a setting, and says which one and
+ * under which environment variable, before anything is polled or sent.
+ */
+class ProdStartupValidationTest {
+
+    @TempDir
+    Path data;
+
+    private Main main;
+
+    @AfterEach
+    void stopMain() {
+        if (main != null) {
+            main.stop();
+        }
+    }
+
+    @Test
+    void aCruxSourceWithoutCredentialsNamesTheSettingsToSet() {
+        assertThat(startupFailure(Map.of(
+                "relay.sources", "crux-eu",
+                "relay.source.crux-eu.vendor", "crux",
+                "relay.source.crux-eu.base-url", "https://api.cruxconnect.com",
+                "relay.routing.pending", "csv", "relay.routing.inactive", "csv")))
+                .contains("relay.source.crux-eu.username")
+                .contains("RELAY_SOURCE_CRUX_EU_USERNAME")
+                .contains("relay.source.crux-eu.token");
+    }
+
+    @Test
+    void aSourceWithoutAnAddressNamesIt() {
+        assertThat(startupFailure(Map.of(
+                "relay.sources", "fleet",
+                "relay.source.fleet.vendor", "terminal",
+                "relay.source.fleet.api-key", "key-123456",
+                "relay.routing.pending", "csv", "relay.routing.inactive", "csv")))
+                .contains("relay.source.fleet.base-url")
+                .contains("RELAY_SOURCE_FLEET_BASE_URL");
+    }
+
+    @Test
+    void theDefaultRoutingNeedsEmailSettingsAndSaysSo() {
+        assertThat(startupFailure(Map.of("relay.routing.active", "csv", "relay.routing.inactive", "csv")))
+                .contains("relay.email.from")
+                .contains("RELAY_EMAIL_FROM");
+    }
+
+    @Test
+    void aRoutingTableNamingAnUnknownChannelNamesTheRoutingSetting() {
+        assertThat(startupFailure(Map.of("relay.routing.active", "csv", "relay.routing.pending", "fax",
+                "relay.routing.inactive", "csv")))
+                .contains("relay.routing.pending")
+                .contains("RELAY_ROUTING_PENDING");
+    }
+
+    @Test
+    void aCompleteConfigurationStarts() throws Exception {
+        start(Map.of(
+                "relay.sources", "crux-eu",
+                "relay.source.crux-eu.vendor", "crux",
+                "relay.source.crux-eu.base-url", "https://api.cruxconnect.com",
+                "relay.source.crux-eu.token", "a-token-from-the-environment",
+                "relay.routing.active", "csv", "relay.routing.pending", "csv", "relay.routing.inactive", "csv"));
+
+        assertThat(main.getCamelContext().getRoute("poll-crux-eu")).isNotNull();
+    }
+
+    /** The message that stopped startup: the innermost cause, however Camel wrapped it. */
+    private String startupFailure(Map<String, String> settings) {
+        try {
+            start(settings);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return root.getMessage();
+        }
+        throw new AssertionError("startup should have failed");
+    }
+
+    /** Boots the prod profile as RelayMain does, with nothing served or scheduled. */
+    private void start(Map<String, String> settings) {
+        main = new Main();
+        main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations("prod"));
+        main.addInitialProperty("relay.profile", "prod");
+        main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("relay.once", "true");
+        main.addOverrideProperty("relay.csv.folder", data.resolve("out").toString());
+        main.addOverrideProperty("relay.csv.staging-folder", data.resolve("staging").toString());
+        main.addOverrideProperty("relay.dead-letter.folder", data.resolve("dead-letter").toString());
+        main.addOverrideProperty("relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("state/relay").toAbsolutePath());
+        settings.forEach(main::addOverrideProperty);
+        RelayApplication.configure(main.configure());
+        main.start();
+    }
+}
