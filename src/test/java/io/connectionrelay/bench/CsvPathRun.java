@@ -34,9 +34,9 @@ public final class CsvPathRun {
                     ? ReferenceCsvExport.run(baseUrl + PayloadServer.PATH, work.resolve("reference.csv"))
                     : runBundle(baseUrl, work);
             millis = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d peakHeapMb=%d heapPoolPeaksMb=%d"
+            System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d peakHeapMb=%d liveHeapMb=%d"
                     + " rssMb=%d%n", mode, records, millis, cycleMillis < 0 ? millis : cycleMillis,
-                    probe.peakUsedHeapMb(), MemoryProbe.heapPoolPeaksMb(),
+                    probe.peakUsedHeapMb(), probe.peakLiveHeapMb(),
                     MemoryProbe.peakRssMb());
         }
         System.exit(0);

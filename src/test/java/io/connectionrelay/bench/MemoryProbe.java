@@ -8,14 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Peak memory of this JVM: used heap sampled every 20 ms (what the application actually held,
- * garbage included), and the process's peak resident set (VmHWM) from /proc.
+ * Peak memory of this JVM: used heap sampled every 20 ms (garbage included, so it mostly shows
+ * how far the collector let the heap fill), the largest heap still in use right after a
+ * collection (the live set: what "memory stays bounded" is about), and the process's peak
+ * resident set (VmHWM) from /proc.
  */
 final class MemoryProbe implements AutoCloseable {
 
     private final Thread sampler;
     private volatile boolean running = true;
     private volatile long peakUsedHeap;
+    private volatile long peakAfterCollection;
 
     MemoryProbe() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -25,6 +28,7 @@ final class MemoryProbe implements AutoCloseable {
             Runtime runtime = Runtime.getRuntime();
             while (running) {
                 peakUsedHeap = Math.max(peakUsedHeap, runtime.totalMemory() - runtime.freeMemory());
+                peakAfterCollection = Math.max(peakAfterCollection, heapAfterLastCollection());
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -36,15 +40,18 @@ final class MemoryProbe implements AutoCloseable {
         sampler.start();
     }
 
-    long peakUsedHeapMb() {
-        return peakUsedHeap / (1024 * 1024);
+    long peakLiveHeapMb() {
+        return peakAfterCollection / (1024 * 1024);
     }
 
-    /** Sum of each heap pool's own peak: an upper bound, since pools peak at different moments. */
-    static long heapPoolPeaksMb() {
+    private static long heapAfterLastCollection() {
         return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / (1024 * 1024);
+                .filter(p -> p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null)
+                .mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
+    }
+
+    long peakUsedHeapMb() {
+        return peakUsedHeap / (1024 * 1024);
     }
 
     static long peakRssMb() {
