@@ -6,10 +6,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Properties;
 import java.util.function.Predicate;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.deadletter.DeadLetterStore;
+import io.connectionrelay.poll.TerminalApi;
 import io.connectionrelay.support.WebhookLog;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +81,42 @@ class RateLimitStormTest extends FaultCase {
             assertSpacedAtLeast(attempts.stream().map(WebhookLog.Received::at).toList(), 100);
         }
         assertThat(deadLetters().list()).isEmpty();
+    }
+
+    @Test
+    void aStormOnOneTerminalConnectionsDetailsDeadLettersThatRecordAloneAndTheReplayDeliversIt() throws Exception {
+        // this test runs a relay of its own, with a Terminal source
+        context.stop();
+        Properties settings = terminalSource(useOverridePropertiesWithPropertiesComponent());
+        // page 2's only connection: its details call is rate limited for a while
+        String stormed = "conn_01HT0000000000000000000003";
+        StubMapping storm = crux.stubFor(TerminalApi.current(TERMINAL_KEY,
+                TerminalApi.items().get(stormed).path("token").asText()).atPriority(1).willReturn(tooManyRequests("0.1")));
+
+        RelayProcess relay = RelayProcess.start(settings);
+        try {
+            assertThat(relay.runOnce()).isEqualTo(1);
+
+            invariantFor(terminalKeys()).assertHolds();
+            assertThat(csv().delivered()).hasSize(terminalKeys().size() - 1).doesNotContain(TERMINAL + ":" + stormed);
+            List<Long> attempts = upstreamRequestTimes(e -> e.getResponse().getStatus() == 429);
+            assertThat(attempts).hasSize(4);
+            assertSpacedAtLeast(attempts, 100);
+            DeadLetterStore store = relay.context().getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
+            assertThat(store.list()).singleElement().satisfies(e -> {
+                assertThat(e.source()).isEqualTo(TERMINAL);
+                assertThat(e.httpStatus()).isEqualTo(429);
+                assertThat(e.attempts()).isEqualTo(4);
+            });
+
+            crux.removeStub(storm);
+            assertThat(DeadLetterCommands.replay(relay.context(), store, null)).isTrue();
+
+            invariantFor(terminalKeys()).assertEverythingDelivered();
+            assertThat(store.list()).isEmpty();
+        } finally {
+            relay.stop();
+        }
     }
 
     static List<Long> upstreamRequestTimes(Predicate<ServeEvent> which) {
