@@ -71,13 +71,13 @@ class AbruptStopTest extends FaultCase {
     @Test
     void aStopMidCycleLosesNothingAndRepeatsNothing() throws Exception {
         Properties settings = terminalSource(useOverridePropertiesWithPropertiesComponent());
-        // page 2 below takes 3 s: more than the read timeout the other families use
+        // page 2 below takes 4 s: more than the read timeout the other families use
         settings.put("camel.component.http.so-timeout", "10000");
         settings.put("camel.component.http.response-timeout", "10000");
         // page 2 is slow the first time it is asked for: the cycle stops there, page 1 delivered
         crux.stubFor(TerminalApi.page(TERMINAL_KEY, 2, TerminalApi.CURSOR_2).inScenario("slow page")
                 .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("served")
-                .willReturn(okJson(Fixtures.text("terminal/page-2.json")).withFixedDelay(3000)));
+                .willReturn(okJson(Fixtures.text("terminal/page-2.json")).withFixedDelay(4000)));
         List<String> keys = terminalKeys();
 
         RelayProcess first = RelayProcess.start(settings);

@@ -13,13 +13,13 @@ class ReadTimeoutTest extends FaultCase {
 
     @Override
     protected void fault(Properties p) {
-        p.put("camel.component.http.so-timeout", "300");
-        p.put("camel.component.http.response-timeout", "300");
+        p.put("camel.component.http.so-timeout", "500");
+        p.put("camel.component.http.response-timeout", "500");
     }
 
     @Test
     void aSlowAnswerIsAbandonedAndRetried() throws Exception {
-        upstreamAnswers(connections().withFixedDelay(1000), connections());
+        upstreamAnswers(connections().withFixedDelay(1500), connections());
 
         assertThat(runOnce()).isZero();
 
@@ -30,7 +30,7 @@ class ReadTimeoutTest extends FaultCase {
 
     @Test
     void anUpstreamThatStaysSlowIsDeadLetteredAndTheReplayDeliversOnceItIsBack() throws Exception {
-        upstreamAnswers(connections().withFixedDelay(1000));
+        upstreamAnswers(connections().withFixedDelay(1500));
 
         assertThat(runOnce()).isEqualTo(1);
 

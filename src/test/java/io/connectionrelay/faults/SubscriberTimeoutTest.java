@@ -19,12 +19,14 @@ class SubscriberTimeoutTest extends FaultCase {
 
     @Override
     protected void fault(Properties p) {
-        p.put("relay.webhook.timeout", "300");
+        p.put("relay.webhook.timeout", "1s");
+        // every event at once, so that a subscriber hanging on all of them costs one timeout per attempt
+        p.put("relay.webhook.concurrency", "10");
     }
 
     /** Hangs, then gives up itself (a gateway timeout): the event was not processed. */
     static ResponseDefinitionBuilder hangs() {
-        return aResponse().withStatus(504).withFixedDelay(1000);
+        return aResponse().withStatus(504).withFixedDelay(1500);
     }
 
     @Test
@@ -61,7 +63,7 @@ class SubscriberTimeoutTest extends FaultCase {
     void anAnswerThatComesTooLateMakesTheSameEventArriveTwiceUnderOneWebhookId() throws Exception {
         upstreamAnswers(connections());
         String slowOne = FIXTURE_CONNECTIONS.get(0);
-        subscriberFirstAnswers(List.of(slowOne), aResponse().withStatus(200).withFixedDelay(1000));
+        subscriberFirstAnswers(List.of(slowOne), aResponse().withStatus(200).withFixedDelay(1500));
 
         assertThat(runOnce()).isZero();
 
