@@ -20,6 +20,7 @@ import io.connectionrelay.deadletter.DeadLetterCommands;
 import io.connectionrelay.poll.TerminalApi;
 import io.connectionrelay.support.CsvExports;
 import io.connectionrelay.support.DeliveryInvariant;
+import io.connectionrelay.support.DeliveryObserver;
 import io.connectionrelay.support.RelayTestSupport;
 import io.connectionrelay.support.WebhookLog;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,8 +153,16 @@ abstract class FaultCase extends RelayTestSupport {
     /** The invariant over other records than the Crux payload's. */
     DeliveryInvariant invariantFor(Collection<String> keys) {
         return DeliveryInvariant.forRecords(keys)
-                .observedBy(csv(), webhooks())
+                .observedBy(channels())
                 .deadLettersIn(dataDir().resolve("dead-letter"));
+    }
+
+    /**
+     * The receiving side of every channel the records are routed to. A family that routes to
+     * another channel too (routing set in {@link #fault}) adds that channel's observer here.
+     */
+    DeliveryObserver[] channels() {
+        return new DeliveryObserver[] {csv(), webhooks()};
     }
 
     /**
