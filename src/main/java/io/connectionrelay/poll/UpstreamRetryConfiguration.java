@@ -1,7 +1,5 @@
 package io.connectionrelay.poll;
 
-import java.time.Duration;
-
 import io.connectionrelay.normalize.MalformedPayloadException;
 import io.connectionrelay.normalize.RecordMappingException;
 import io.connectionrelay.runtime.Settings;
@@ -20,10 +18,7 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
     public void configuration() {
         Settings settings = new Settings(getContext());
         int retries = settings.getInt("relay.upstream.retry.max-retries", 5);
-        UpstreamRetryDelay beforeRetry = new UpstreamRetryDelay(new Backoff(
-                settings.getDuration("relay.upstream.retry.initial-delay", Duration.ofSeconds(1)),
-                2.0,
-                settings.getDuration("relay.upstream.retry.max-delay", Duration.ofSeconds(30))));
+        UpstreamRetryDelay beforeRetry = UpstreamRetryDelay.fromSettings(settings);
 
         routeConfiguration("upstream")
                 .onException(RecordMappingException.class)

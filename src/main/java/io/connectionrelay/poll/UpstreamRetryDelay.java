@@ -1,6 +1,9 @@
 package io.connectionrelay.poll;
 
+import java.time.Duration;
+
 import io.connectionrelay.deadletter.AttemptCount;
+import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -16,6 +19,14 @@ class UpstreamRetryDelay implements Processor {
 
     UpstreamRetryDelay(Backoff backoff) {
         this.backoff = backoff;
+    }
+
+    /** The backoff relay.upstream.retry.* configures, shared by every upstream call's retries. */
+    static UpstreamRetryDelay fromSettings(Settings settings) {
+        return new UpstreamRetryDelay(new Backoff(
+                settings.getDuration("relay.upstream.retry.initial-delay", Duration.ofSeconds(1)),
+                2.0,
+                settings.getDuration("relay.upstream.retry.max-delay", Duration.ofSeconds(30))));
     }
 
     @Override

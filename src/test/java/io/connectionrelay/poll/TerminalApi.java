@@ -25,12 +25,12 @@ import io.connectionrelay.support.Fixtures;
  * WireMock as Terminal's API under /tsp/v1: the three list pages in fixtures/terminal and, per
  * connection, a GET /connections/current answer shaped like the documented example.
  */
-final class TerminalApi {
+public final class TerminalApi {
 
-    static final String BASE = "/tsp/v1";
+    public static final String BASE = "/tsp/v1";
     static final String LIST = BASE + "/connections";
     static final String CURRENT = BASE + "/connections/current";
-    static final String CURSOR_2 = "cD0y+MDIx/LTAx==";
+    public static final String CURSOR_2 = "cD0y+MDIx/LTAx==";
     static final String CURSOR_3 = "page-3 cursor";
     static final String FAILED_SYNC = "Invalid credentials: the Samsara API token was revoked";
 
@@ -40,13 +40,13 @@ final class TerminalApi {
     }
 
     /** The three pages as served, in order; page 1 has no cursor, page 3 no next. */
-    static void stubPages(WireMockExtension terminal, String apiKey, int limit) {
+    public static void stubPages(WireMockExtension terminal, String apiKey, int limit) {
         terminal.stubFor(page(apiKey, limit, null).willReturn(okJson(Fixtures.text("terminal/page-1.json"))));
         terminal.stubFor(page(apiKey, limit, CURSOR_2).willReturn(okJson(Fixtures.text("terminal/page-2.json"))));
         terminal.stubFor(page(apiKey, limit, CURSOR_3).willReturn(okJson(Fixtures.text("terminal/page-3.json"))));
     }
 
-    static MappingBuilder page(String apiKey, int limit, String cursor) {
+    public static MappingBuilder page(String apiKey, int limit, String cursor) {
         return get(urlPathEqualTo(LIST))
                 .withHeader("Authorization", equalTo("Bearer " + apiKey))
                 .withQueryParam("limit", equalTo(String.valueOf(limit)))
@@ -54,7 +54,7 @@ final class TerminalApi {
     }
 
     /** Every list item of the three pages, id to item (with its token). */
-    static Map<String, JsonNode> items() {
+    public static Map<String, JsonNode> items() {
         Map<String, JsonNode> items = new LinkedHashMap<>();
         for (String page : List.of("terminal/page-1.json", "terminal/page-2.json", "terminal/page-3.json")) {
             read(Fixtures.text(page)).path("results").forEach(item -> items.put(item.path("id").asText(), item));
@@ -69,12 +69,12 @@ final class TerminalApi {
     }
 
     /** Connection 2's last sync failed; every other one completed. */
-    static void stubCurrentForAll(WireMockExtension terminal, String apiKey) {
+    public static void stubCurrentForAll(WireMockExtension terminal, String apiKey) {
         items().forEach((id, item) -> terminal.stubFor(current(apiKey, item.path("token").asText())
                 .willReturn(okJson(currentConnection(item, id.endsWith("2") ? "failed" : "completed")))));
     }
 
-    static MappingBuilder current(String apiKey, String token) {
+    public static MappingBuilder current(String apiKey, String token) {
         return get(urlPathEqualTo(CURRENT))
                 .withHeader("Authorization", equalTo("Bearer " + apiKey))
                 .withHeader("Connection-Token", equalTo(token));

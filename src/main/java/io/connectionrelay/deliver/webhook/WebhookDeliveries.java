@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.connectionrelay.poll.Backoff;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.IdempotentRepository;
@@ -19,11 +20,14 @@ import org.slf4j.LoggerFactory;
  * receivers that reject stale timestamps accept retries and replays) over the same body and
  * webhook-id. Answers are classified: 2xx delivered, 408/429/5xx/I-O transient with a backoff
  * delay that honours Retry-After, anything else permanent.
+ *
+ * <p>As the content enricher's strategy around the POST, it reads the answer and records a 2xx in
+ * the ledger within the step that sent the request. Once a stop outlasts camel.main.shutdown-timeout,
+ * Camel refuses every further step of an exchange: a 2xx recorded one step later would be lost for
+ * the requests still out at that moment, and the restarted relay would send those events again.
  */
-public class WebhookDeliveries {
+public class WebhookDeliveries implements AggregationStrategy {
 
-    /** The event's bytes, kept apart from the body because each HTTP answer replaces the body. */
-    static final String EVENT_BODY = "webhookEventBody";
     private static final int BODY_SNIPPET = 2048;
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
 
@@ -47,17 +51,13 @@ public class WebhookDeliveries {
     /** Before each attempt: the event as body, the subscriber's URL, a fresh timestamp and signature. */
     public void sign(Exchange exchange) {
         WebhookSubscriber subscriber = subscriberOf(exchange);
-        byte[] body = exchange.getProperty(EVENT_BODY, byte[].class);
-        if (body == null) {
-            body = exchange.getMessage().getBody(byte[].class);
-            exchange.setProperty(EVENT_BODY, body);
-        }
         Message message = exchange.getMessage();
+        byte[] body = message.getBody(byte[].class);
         String id = message.getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id == null) {
             throw new IllegalStateException("a webhook event reached " + subscriber.id() + " without a webhook-id");
         }
-        // the previous attempt's response headers must not be sent; the error handler's counters stay
+        // only what this attempt sets is sent; the error handler's counters stay
         message.removeHeaders("*", WebhookEvent.WEBHOOK_ID, "CamelRedelivery*");
         long timestamp = clock.instant().getEpochSecond();
         message.setHeader(WebhookEvent.WEBHOOK_TIMESTAMP, timestamp);
@@ -68,30 +68,49 @@ public class WebhookDeliveries {
         message.setBody(body);
     }
 
-    /** After the HTTP call: returns on 2xx, otherwise throws a transient or permanent failure. */
-    public void verify(Exchange exchange) throws WebhookException {
-        Message message = exchange.getMessage();
+    /**
+     * The answer to one attempt (the enricher's resource exchange) onto the event's exchange: a 2xx
+     * is recorded as delivered at once, anything else becomes the transient or permanent failure
+     * the error handler retries or dead-letters. The event's body and headers are left as they
+     * were, so a retry sends the same event and a dead letter holds it.
+     */
+    @Override
+    public Exchange aggregate(Exchange event, Exchange answer) {
+        try {
+            verify(event, answer);
+            delivered(event);
+        } catch (Exception e) {
+            event.setException(e);
+        }
+        return event;
+    }
+
+    private void verify(Exchange event, Exchange answer) throws Exception {
+        Exception failure = answer.getException();
+        if (failure instanceof IOException) {
+            unreachable(event, failure);
+        } else if (failure != null) {
+            throw failure;
+        }
+        Message message = answer.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String response = snippet(exchange);
-        message.setBody(exchange.getProperty(EVENT_BODY, byte[].class));
         if (status >= 200 && status < 300) {
             return;
         }
-        WebhookSubscriber subscriber = subscriberOf(exchange);
+        String response = snippet(answer);
+        WebhookSubscriber subscriber = subscriberOf(event);
         String what = "subscriber " + subscriber.id() + " answered HTTP " + status + " at " + subscriber.address();
         if (status == 408 || status == 429 || status >= 500) {
-            scheduleRetry(exchange, Backoff.parseRetryAfter(message.getHeader("Retry-After", String.class)));
+            scheduleRetry(event, Backoff.parseRetryAfter(message.getHeader("Retry-After", String.class)));
             throw new WebhookException.Transient(what, status, response, null);
         }
         throw new WebhookException.Permanent(what + " (not retried: only 408, 429 and 5xx are)", status, response);
     }
 
     /** The request failed without an answer: refused, reset, or timed out (relay.webhook.subscriber.ID.timeout). */
-    public void unreachable(Exchange exchange) throws WebhookException {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.getMessage().setBody(exchange.getProperty(EVENT_BODY, byte[].class));
-        WebhookSubscriber subscriber = subscriberOf(exchange);
-        scheduleRetry(exchange, null);
+    private void unreachable(Exchange event, Exception cause) throws WebhookException {
+        WebhookSubscriber subscriber = subscriberOf(event);
+        scheduleRetry(event, null);
         throw new WebhookException.Transient("subscriber " + subscriber.id() + " at " + subscriber.address()
                 + " could not be reached: " + cause, 0, null, cause);
     }
@@ -106,7 +125,7 @@ public class WebhookDeliveries {
     }
 
     /** The subscriber answered 2xx: this is now what it last heard about the connection. */
-    public void delivered(Exchange exchange) throws SQLException {
+    private void delivered(Exchange exchange) throws SQLException {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         String subscriber = exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class);
         ledger.delivered(subscriber,
