@@ -69,7 +69,7 @@ public final class DeliveryInvariant {
         for (DeliveryObserver observer : observers) {
             Set<String> delivered = observer.delivered();
             for (String key : polled) {
-                if (!delivered.contains(key) && entries.stream().noneMatch(e -> e.accounts(observer.channel(), key))) {
+                if (!delivered.contains(key) && entries.stream().noneMatch(e -> e.accounts(observer, key))) {
                     lost.add(observer.channel() + " " + key);
                 }
             }
@@ -115,9 +115,9 @@ public final class DeliveryInvariant {
 
     private record DeadLetter(JsonNode entry, String payload) {
 
-        boolean accounts(String channel, String key) {
+        boolean accounts(DeliveryObserver observer, String key) {
             String entryChannel = entry.path("channel").textValue();
-            if (entryChannel != null && !entryChannel.equals(channel)) {
+            if (entryChannel != null && !entryChannel.equals(observer.channel())) {
                 return false;
             }
             String source = key.substring(0, key.indexOf(':'));
@@ -129,7 +129,7 @@ public final class DeliveryInvariant {
             if (key.equals(entry.path("properties").path("relayConnection").textValue())) {
                 return true;
             }
-            return (entrySource == null || entrySource.equals(source)) && payload.contains(connectionId);
+            return (entrySource == null || entrySource.equals(source)) && observer.names(payload, connectionId);
         }
     }
 }

@@ -21,4 +21,13 @@ public interface DeliveryObserver {
      * none. A channel that re-sends everything by design (a CSV per cycle) has none.
      */
     List<String> duplicates() throws Exception;
+
+    /**
+     * Whether a dead-lettered payload of this channel names the connection. Most payloads carry
+     * the id as text; a channel whose payload is encoded (a MIME message) reads it as its
+     * receivers would.
+     */
+    default boolean names(String payload, String connectionId) {
+        return payload.contains(connectionId);
+    }
 }

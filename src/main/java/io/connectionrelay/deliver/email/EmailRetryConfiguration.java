@@ -2,6 +2,7 @@ package io.connectionrelay.deliver.email;
 
 import java.time.Duration;
 
+import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.runtime.Settings;
 import jakarta.mail.MessagingException;
 import org.apache.camel.LoggingLevel;
@@ -26,6 +27,7 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
         routeConfiguration("email")
                 .onException(MessagingException.class)
                     .maximumRedeliveries(retries)
+                    .onExceptionOccurred(new AttemptCount())
                     .redeliveryDelay(initial.toMillis())
                     .useExponentialBackOff()
                     .backOffMultiplier(2)
