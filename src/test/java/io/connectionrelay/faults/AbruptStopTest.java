@@ -11,8 +11,12 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.connectionrelay.poll.TerminalApi;
 import io.connectionrelay.support.Fixtures;
+import io.connectionrelay.support.GreenMailDigests;
+import io.connectionrelay.support.Http;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +110,59 @@ class AbruptStopTest extends FaultCase {
         assertThat(webhooks().received()).as("page 1's connections were not sent again").hasSize(keys.size());
         assertThat(csv().files()).hasSize(1);
         assertNoDeadLetters();
+    }
+
+    /**
+     * Digests gather over the cycle and go out when it ends: a cycle stopped before its end sends
+     * none and keeps none (it is polled again), and the next cycle's digests list every connection
+     * once.
+     */
+    @Test
+    void aStopMidCycleLosesNoDigest() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(Http.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try {
+            Properties settings = terminalSource(useOverridePropertiesWithPropertiesComponent());
+            settings.put("camel.component.http.so-timeout", "10000");
+            settings.put("camel.component.http.response-timeout", "10000");
+            for (String status : List.of("active", "pending", "inactive")) {
+                settings.put("relay.routing." + status, "csv,webhook,email");
+            }
+            settings.put("relay.email.from", "Connection Relay <relay@relay.example>");
+            settings.put("relay.email.smtp.host", "127.0.0.1");
+            settings.put("relay.email.smtp.port", String.valueOf(smtp.getSmtp().getPort()));
+            settings.put("relay.email.smtp.security", "none");
+            settings.put("relay.email.attach-csv", "true");
+            crux.stubFor(TerminalApi.page(TERMINAL_KEY, 2, TerminalApi.CURSOR_2).inScenario("slow page")
+                    .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("served")
+                    .willReturn(okJson(Fixtures.text("terminal/page-2.json")).withFixedDelay(4000)));
+            List<String> keys = terminalKeys();
+            GreenMailDigests digests = GreenMailDigests.of(smtp);
+
+            RelayProcess first = RelayProcess.start(settings);
+            CompletableFuture<Void> cycle;
+            try {
+                cycle = CompletableFuture.runAsync(() -> first.poll(TERMINAL));
+                await().atMost(Duration.ofSeconds(10)).until(() -> crux.getAllServeEvents().stream()
+                        .anyMatch(e -> e.getRequest().getUrl().contains("cursor=")));
+            } finally {
+                first.stop();
+            }
+            assertThat(digests.received()).as("no window closed in the stopped cycle").isZero();
+
+            RelayProcess second = RelayProcess.start(settings);
+            try {
+                assertThat(second.runOnce()).isZero();
+            } finally {
+                second.stop();
+            }
+            cycle.exceptionally(e -> null).join();
+
+            invariantFor(keys).observedBy(digests).assertEverythingDelivered();
+            assertNoDeadLetters();
+        } finally {
+            smtp.stop();
+        }
     }
 
     void assertNoDeadLetters() {
