@@ -73,8 +73,6 @@ abstract class FaultCase extends RelayTestSupport {
         p.put("relay.webhook.timeout", "2s");
         p.put("relay.webhook.retry.initial-delay", "20");
         p.put("relay.webhook.retry.max-delay", "200");
-        // subscriber queue consumers notice a stop within 0.1 s instead of 1 s
-        p.put("camel.component.seda.default-poll-timeout", "100");
         fault(p);
     }
 

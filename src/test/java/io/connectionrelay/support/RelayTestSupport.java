@@ -74,6 +74,8 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         properties.put("relay.upstream.retry.initial-delay", "50");
         properties.put("relay.upstream.retry.max-delay", "2s");
         properties.put("camel.server.enabled", "false");
+        // SEDA consumers (webhook queues) notice a stop within 0.1 s instead of 1 s
+        properties.put("camel.component.seda.default-poll-timeout", "100");
         // every status to csv unless the test routes otherwise: the shared table also names email
         // and webhook, which (rightly) refuse to start without their settings
         properties.put("relay.routing.active", "csv");
