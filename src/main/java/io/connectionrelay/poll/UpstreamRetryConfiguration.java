@@ -5,12 +5,19 @@ import io.connectionrelay.normalize.RecordMappingException;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 /**
- * Error handling for every source route (routeConfigurationId "upstream"): transient failures
- * retried with exponential backoff and jitter (at least the upstream's Retry-After, at most
- * relay.upstream.retry.max-delay), one retry after a 401, and everything
- * that still fails handed to the dead-letter store so the next scheduled cycle runs normally.
+ * Error handling for upstream calls, one retry policy in two route configurations: transient
+ * failures retried with exponential backoff and jitter (at least the upstream's Retry-After, at
+ * most relay.upstream.retry.max-delay), one retry after a 401, and what still fails handed to the
+ * dead-letter store.
+ * <ul>
+ *   <li>"upstream", for source routes: a failed poll also ends its cycle (channels discard what
+ *       they gathered for it), and the next scheduled cycle runs normally;</li>
+ *   <li>"upstream-record", for routes that make one call per record (Terminal's per-connection
+ *       details): a record that still fails is dead-lettered alone and its siblings go on.</li>
+ * </ul>
  */
 public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
 
@@ -20,34 +27,46 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
         int retries = settings.getInt("relay.upstream.retry.max-retries", 5);
         UpstreamRetryDelay beforeRetry = UpstreamRetryDelay.fromSettings(settings);
 
-        routeConfiguration("upstream")
-                .onException(RecordMappingException.class)
-                    .handled(true)
-                    .to("direct:dead-letter")
-                .end()
-                // a failed poll ends its cycle: channels discard what they gathered for it
-                .onException(UpstreamException.Transient.class)
-                    .maximumRedeliveries(retries)
-                    .redeliveryDelay(0)
-                    .onExceptionOccurred(beforeRetry)
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .logRetryAttempted(true)
-                    .logStackTrace(false)
-                    .handled(true)
-                    .to("direct:dead-letter", "direct:cycle-failed")
-                .end()
-                .onException(UpstreamException.Unauthorized.class)
-                    .maximumRedeliveries(1)
-                    .redeliveryDelay(0)
-                    .onExceptionOccurred(beforeRetry)
-                    .logStackTrace(false)
-                    .handled(true)
-                    .to("direct:dead-letter", "direct:cycle-failed")
-                .end()
-                .onException(UpstreamException.Permanent.class, MalformedPayloadException.class)
-                    .logStackTrace(false)
-                    .handled(true)
-                    .to("direct:dead-letter", "direct:cycle-failed")
+        RouteConfigurationDefinition poll = routeConfiguration("upstream");
+        poll.onException(RecordMappingException.class)
+                .handled(true)
+                .to("direct:dead-letter")
+                .end();
+        retrying(poll, retries, beforeRetry, "direct:dead-letter", "direct:cycle-failed");
+        poll.onException(UpstreamException.Permanent.class, MalformedPayloadException.class)
+                .logStackTrace(false)
+                .handled(true)
+                .to("direct:dead-letter", "direct:cycle-failed")
+                .end();
+
+        RouteConfigurationDefinition record = routeConfiguration("upstream-record");
+        retrying(record, retries, beforeRetry, "direct:dead-letter");
+        record.onException(Exception.class)
+                .logStackTrace(false)
+                .handled(true)
+                .to("direct:dead-letter")
+                .end();
+    }
+
+    private static void retrying(RouteConfigurationDefinition configuration, int retries,
+            UpstreamRetryDelay beforeRetry, String... whenExhausted) {
+        configuration.onException(UpstreamException.Transient.class)
+                .maximumRedeliveries(retries)
+                .redeliveryDelay(0)
+                .onExceptionOccurred(beforeRetry)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logRetryAttempted(true)
+                .logStackTrace(false)
+                .handled(true)
+                .to(whenExhausted)
+                .end();
+        configuration.onException(UpstreamException.Unauthorized.class)
+                .maximumRedeliveries(1)
+                .redeliveryDelay(0)
+                .onExceptionOccurred(beforeRetry)
+                .logStackTrace(false)
+                .handled(true)
+                .to(whenExhausted)
                 .end();
     }
 }

@@ -8,7 +8,6 @@ import io.connectionrelay.deliver.email.EmailRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRoutes;
 import io.connectionrelay.enrich.EnrichRoutes;
-import io.connectionrelay.poll.RecordFetchRetryConfiguration;
 import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
 import io.connectionrelay.poll.UpstreamRetryConfiguration;
@@ -50,7 +49,6 @@ public final class RelayApplication {
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
-        main.addRoutesBuilder(new RecordFetchRetryConfiguration());
         main.addRoutesBuilder(new StageErrorConfiguration());
         main.addRoutesBuilder(new EmailRetryConfiguration());
         main.addRoutesBuilder(new UpstreamFetchRoutes());

@@ -40,10 +40,7 @@ class DeadLetterReplayTest {
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("relay.sources", "crux-a");
-            p.put("relay.source.crux-a.vendor", "crux");
-            p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.source.crux-a.token", "fixed-token-123");
+            cruxSource(p, crux.baseUrl());
             p.put("relay.upstream.retry.max-retries", "2");
         }
 

@@ -50,13 +50,8 @@ class DemoWebhookReceiverTest extends RelayTestSupport {
                 "file:routes/poll/*.yaml,file:routes/deliver/*.yaml,file:routes/demo/webhook-receiver.yaml");
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", String.valueOf(port()));
-        p.put("relay.sources", "crux-a");
-        p.put("relay.source.crux-a.vendor", "crux");
-        p.put("relay.source.crux-a.base-url", crux.baseUrl());
-        p.put("relay.source.crux-a.token", "fixed-token-123");
-        p.put("relay.routing.active", "webhook");
-        p.put("relay.routing.pending", "webhook");
-        p.put("relay.routing.inactive", "webhook");
+        cruxSource(p, crux.baseUrl());
+        routeEverythingTo(p, "webhook");
         p.put("relay.webhook.subscribers", "crm-demo");
         p.put("relay.webhook.subscriber.crm-demo.url", "http://127.0.0.1:" + port() + "/demo/webhooks");
         p.put("relay.webhook.subscriber.crm-demo.secret", SECRET);

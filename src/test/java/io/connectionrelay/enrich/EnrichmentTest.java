@@ -44,10 +44,7 @@ class EnrichmentTest extends RelayTestSupport {
 
     @Override
     protected void testProperties(Properties p) {
-        p.put("relay.sources", "crux-a");
-        p.put("relay.source.crux-a.vendor", "crux");
-        p.put("relay.source.crux-a.base-url", crux.baseUrl());
-        p.put("relay.source.crux-a.token", "fixed-token-123");
+        cruxSource(p, crux.baseUrl());
         p.put("relay.enrich.directory-file", directory("counterparty,PROJECTZUUL,Ana García,ana@example.com\n")
                 .toString());
         p.put("relay.enrich.default-manager.name", "Partner Operations");

@@ -45,10 +45,7 @@ class OperationsEndpointsTest {
             p.put("camel.server.enabled", "true");
             p.put("camel.server.host", "127.0.0.1");
             p.put("camel.server.port", String.valueOf(port()));
-            p.put("relay.sources", "crux-a");
-            p.put("relay.source.crux-a.vendor", "crux");
-            p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.source.crux-a.token", "fixed-token-123");
+            cruxSource(p, crux.baseUrl());
             p.put("relay.upstream.retry.max-retries", "0");
         }
 

@@ -44,9 +44,7 @@ class CruxSourceTest {
             p.put("relay.sources", "crux-a");
             p.put("relay.source.crux-a.vendor", "crux");
             p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.routing.active", "csv");
-            p.put("relay.routing.pending", "csv");
-            p.put("relay.routing.inactive", "csv");
+            routeEverythingTo(p, "csv");
             auth(p);
         }
 

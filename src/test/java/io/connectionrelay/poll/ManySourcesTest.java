@@ -67,9 +67,7 @@ class ManySourcesTest extends RelayTestSupport {
         p.put("relay.source.fleet.page-limit", "2");
         p.put("relay.source.fleet.period", "300");
         p.put("relay.source.fleet.initial-delay", "0");
-        p.put("relay.routing.active", "csv");
-        p.put("relay.routing.pending", "csv");
-        p.put("relay.routing.inactive", "csv");
+        routeEverythingTo(p, "csv");
     }
 
     @Override

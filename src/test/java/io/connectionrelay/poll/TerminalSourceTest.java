@@ -70,9 +70,7 @@ class TerminalSourceTest {
             p.put("relay.source.term-a.page-limit", "2");
             p.put("relay.source.term-a.enrich-concurrency", "4");
             p.put("relay.upstream.retry.max-retries", "2");
-            p.put("relay.routing.active", "csv");
-            p.put("relay.routing.pending", "csv");
-            p.put("relay.routing.inactive", "csv");
+            routeEverythingTo(p, "csv");
         }
 
         void stubHappyApi() {

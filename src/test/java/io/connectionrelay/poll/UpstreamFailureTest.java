@@ -51,10 +51,7 @@ class UpstreamFailureTest {
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("relay.sources", "crux-a");
-            p.put("relay.source.crux-a.vendor", "crux");
-            p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.source.crux-a.token", "fixed-token-123");
+            cruxSource(p, crux.baseUrl());
             p.put("relay.upstream.retry.max-retries", "3");
             p.put("camel.component.http.so-timeout", "1000");
             p.put("camel.component.http.response-timeout", "1000");

@@ -78,11 +78,24 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         properties.put("camel.component.seda.default-poll-timeout", "100");
         // every status to csv unless the test routes otherwise: the shared table also names email
         // and webhook, which (rightly) refuse to start without their settings
-        properties.put("relay.routing.active", "csv");
-        properties.put("relay.routing.pending", "csv");
-        properties.put("relay.routing.inactive", "csv");
+        routeEverythingTo(properties, "csv");
         testProperties(properties);
         return properties;
+    }
+
+    /** One Crux source, crux-a, on a fixed token (fixed-token-123), polling the given address. */
+    protected static void cruxSource(Properties properties, String baseUrl) {
+        properties.put("relay.sources", "crux-a");
+        properties.put("relay.source.crux-a.vendor", "crux");
+        properties.put("relay.source.crux-a.base-url", baseUrl);
+        properties.put("relay.source.crux-a.token", "fixed-token-123");
+    }
+
+    /** Every canonical status routed to the same channels. */
+    protected static void routeEverythingTo(Properties properties, String channels) {
+        properties.put("relay.routing.active", channels);
+        properties.put("relay.routing.pending", channels);
+        properties.put("relay.routing.inactive", channels);
     }
 
     /** Settings for this test class: sources, routing, channel targets. */

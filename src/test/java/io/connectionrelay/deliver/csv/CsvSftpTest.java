@@ -61,10 +61,7 @@ class CsvSftpTest {
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("relay.sources", "crux-a");
-            p.put("relay.source.crux-a.vendor", "crux");
-            p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.source.crux-a.token", "fixed-token-123");
+            cruxSource(p, crux.baseUrl());
             p.put("relay.csv.target", "sftp");
             p.put("relay.csv.sftp.host", "127.0.0.1");
             p.put("relay.csv.sftp.port", String.valueOf(sftp.port()));

@@ -99,10 +99,7 @@ class CsvTargetTest {
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("relay.sources", "crux-a");
-            p.put("relay.source.crux-a.vendor", "crux");
-            p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.source.crux-a.token", "fixed-token-123");
+            cruxSource(p, crux.baseUrl());
             p.put("relay.csv.done-file", "true");
         }
 

@@ -35,10 +35,7 @@ abstract class EmailTestSupport extends RelayTestSupport {
 
     @Override
     protected void testProperties(Properties p) {
-        p.put("relay.sources", "crux-a");
-        p.put("relay.source.crux-a.vendor", "crux");
-        p.put("relay.source.crux-a.base-url", crux.baseUrl());
-        p.put("relay.source.crux-a.token", "fixed-token-123");
+        cruxSource(p, crux.baseUrl());
         p.put("relay.routing.active", "");
         p.put("relay.routing.pending", "email");
         p.put("relay.routing.inactive", "");

@@ -72,13 +72,8 @@ class WebhookChannelTest {
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("relay.sources", "crux-a");
-            p.put("relay.source.crux-a.vendor", "crux");
-            p.put("relay.source.crux-a.base-url", crux.baseUrl());
-            p.put("relay.source.crux-a.token", "fixed-token-123");
-            p.put("relay.routing.active", "webhook");
-            p.put("relay.routing.pending", "webhook");
-            p.put("relay.routing.inactive", "webhook");
+            cruxSource(p, crux.baseUrl());
+            routeEverythingTo(p, "webhook");
             p.put("relay.webhook.subscribers", "crm-a");
             // the query is part of the address a subscriber gave us; it must reach it and nowhere else
             p.put("relay.webhook.subscriber.crm-a.url", crmA.baseUrl() + HOOKS + "?token=crm-a-url-token");
