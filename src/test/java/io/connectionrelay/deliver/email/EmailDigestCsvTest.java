@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.connectionrelay.deliver.csv.CsvColumns;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
@@ -23,29 +21,14 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** relay.email.attach-csv=true: the digest carries its rows as the CSV channel would write them. */
 class EmailDigestCsvTest extends EmailTestSupport {
-
-    @RegisterExtension
-    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-            .withPerMethodLifecycle(false);
-
-    @Override
-    protected int smtpPort() {
-        return smtp.getSmtp().getPort();
-    }
 
     @Override
     protected void testProperties(Properties p) {
         super.testProperties(p);
         p.put("relay.email.attach-csv", "true");
-    }
-
-    @Override
-    protected void doPostSetup() throws Exception {
-        smtp.purgeEmailFromAllMailboxes();
     }
 
     @Test

@@ -12,29 +12,17 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * relay.email.window=cron: gathered connections wait in the state database, across a restart,
  * until the window closes.
  */
 class EmailDigestRestartTest extends EmailTestSupport {
-
-    @RegisterExtension
-    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-            .withPerMethodLifecycle(false);
-
-    @Override
-    protected int smtpPort() {
-        return smtp.getSmtp().getPort();
-    }
 
     @Override
     protected void testProperties(Properties p) {

@@ -10,8 +10,6 @@ import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.connectionrelay.deadletter.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.record.CanonicalStatus;
@@ -24,30 +22,15 @@ import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Digests per account manager over real SMTP (GreenMail), one poll cycle per test. */
 class EmailDigestTest extends EmailTestSupport {
-
-    @RegisterExtension
-    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-            .withPerMethodLifecycle(false);
-
-    @Override
-    protected int smtpPort() {
-        return smtp.getSmtp().getPort();
-    }
 
     @Override
     protected void testProperties(Properties p) {
         super.testProperties(p);
         // batches of two: a connection's later state arrives in a later batch
         p.put("relay.email.batch-size", "2");
-    }
-
-    @Override
-    protected void doPostSetup() throws Exception {
-        smtp.purgeEmailFromAllMailboxes();
     }
 
     @Test

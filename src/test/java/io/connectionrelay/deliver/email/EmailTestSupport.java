@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Properties;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import io.connectionrelay.support.RelayTestSupport;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
@@ -30,8 +32,20 @@ abstract class EmailTestSupport extends RelayTestSupport {
     @RegisterExtension
     static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
+    /** The SMTP server most email tests send to; a test that stops and starts one brings its own. */
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withPerMethodLifecycle(false);
+
     /** Where the relay sends mail. */
-    protected abstract int smtpPort();
+    protected int smtpPort() {
+        return smtp.getSmtp().getPort();
+    }
+
+    @Override
+    protected void doPostSetup() throws Exception {
+        smtp.purgeEmailFromAllMailboxes();
+    }
 
     @Override
     protected void testProperties(Properties p) {
