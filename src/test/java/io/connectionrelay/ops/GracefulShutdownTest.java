@@ -64,7 +64,7 @@ class GracefulShutdownTest {
 
         // one second of grace, then Camel forces the routes down: far sooner than the 20 s body
         assertThat(stopping).isLessThan(Duration.ofSeconds(10));
-        assertThat(files(data.resolve("out"))).isEmpty();
+        assertThat(files(data.resolve("out/csv"))).isEmpty();
         assertThat(files(data.resolve("dead-letter"))).isEmpty();
     }
 
@@ -77,23 +77,23 @@ class GracefulShutdownTest {
 
         main.stop();
 
-        List<Path> published = files(data.resolve("out"));
+        List<Path> published = files(data.resolve("out/csv"));
         assertThat(published).singleElement().satisfies(csv -> assertThat(Files.readString(csv, StandardCharsets.UTF_8))
                 .isEqualTo(Fixtures.text("expected/crux-hostile.csv")));
-        assertThat(files(data.resolve("staging"))).isEmpty();
+        assertThat(files(data.resolve("staging/csv"))).isEmpty();
         crux.verify(1, getRequestedFor(urlEqualTo(CONNECTIONS)));
     }
 
     @Test
     void aRestartDiscardsTheStagedFileOfAnInterruptedCycle() throws Exception {
-        Path staging = Files.createDirectories(data.resolve("staging"));
+        Path staging = Files.createDirectories(data.resolve("staging/csv"));
         Files.writeString(staging.resolve("crux-a-1795435200000-ABC.csv.part"), "source,vendor\r\ncrux-a,crux\r\n");
         Files.writeString(staging.resolve("notes.txt"), "not ours");
 
         start(30, "1h", "1h");
 
         assertThat(files(staging)).extracting(p -> p.getFileName().toString()).containsExactly("notes.txt");
-        assertThat(files(data.resolve("out"))).isEmpty();
+        assertThat(files(data.resolve("out/csv"))).isEmpty();
     }
 
     private void slowConnections(Duration over) {
@@ -117,10 +117,7 @@ class GracefulShutdownTest {
         main.addOverrideProperty("relay.source.crux-a.token", "fixed-token-123");
         main.addOverrideProperty("relay.source.crux-a.initial-delay", initialDelay);
         main.addOverrideProperty("relay.source.crux-a.period", period);
-        main.addOverrideProperty("relay.csv.folder", data.resolve("out").toString());
-        main.addOverrideProperty("relay.csv.staging-folder", data.resolve("staging").toString());
-        main.addOverrideProperty("relay.dead-letter.folder", data.resolve("dead-letter").toString());
-        main.addOverrideProperty("relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("state/relay").toAbsolutePath());
+        RelayTestSupport.dataFolders(data).forEach(main::addOverrideProperty);
         RelayApplication.configure(main.configure());
         main.start();
     }

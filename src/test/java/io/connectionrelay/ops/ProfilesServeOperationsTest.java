@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;
+import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.Main;
@@ -60,10 +61,7 @@ class ProfilesServeOperationsTest {
         for (String status : new String[] {"active", "pending", "inactive"}) {
             main.addOverrideProperty("relay.routing." + status, "csv");
         }
-        main.addOverrideProperty("relay.csv.folder", data.resolve("out").toString());
-        main.addOverrideProperty("relay.csv.staging-folder", data.resolve("staging").toString());
-        main.addOverrideProperty("relay.dead-letter.folder", data.resolve("dead-letter").toString());
-        main.addOverrideProperty("relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("state/relay").toAbsolutePath());
+        RelayTestSupport.dataFolders(data).forEach(main::addOverrideProperty);
         RelayApplication.configure(main.configure());
         main.start();
         return port;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,10 +100,7 @@ class ProdStartupValidationTest {
         main.addInitialProperty("relay.profile", "prod");
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("relay.once", "true");
-        main.addOverrideProperty("relay.csv.folder", data.resolve("out").toString());
-        main.addOverrideProperty("relay.csv.staging-folder", data.resolve("staging").toString());
-        main.addOverrideProperty("relay.dead-letter.folder", data.resolve("dead-letter").toString());
-        main.addOverrideProperty("relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("state/relay").toAbsolutePath());
+        RelayTestSupport.dataFolders(data).forEach(main::addOverrideProperty);
         settings.forEach(main::addOverrideProperty);
         RelayApplication.configure(main.configure());
         main.start();

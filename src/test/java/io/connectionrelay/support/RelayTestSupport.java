@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Properties;
 
 import io.connectionrelay.deadletter.DeadLetterStore;
@@ -67,10 +68,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
         properties.put("relay.once", "true");
-        properties.put("relay.csv.folder", dataDir().resolve("out/csv").toString());
-        properties.put("relay.csv.staging-folder", dataDir().resolve("staging/csv").toString());
-        properties.put("relay.dead-letter.folder", dataDir().resolve("dead-letter").toString());
-        properties.put("relay.state.jdbc-url", "jdbc:h2:file:" + dataDir().resolve("state/relay").toAbsolutePath());
+        properties.putAll(dataFolders(dataDir()));
         properties.put("relay.upstream.retry.initial-delay", "50");
         properties.put("relay.upstream.retry.max-delay", "2s");
         properties.put("camel.server.enabled", "false");
@@ -81,6 +79,18 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         routeEverythingTo(properties, "csv");
         testProperties(properties);
         return properties;
+    }
+
+    /**
+     * Everything the relay writes, under one folder: out/csv, staging/csv, dead-letter, and the
+     * state database in state/. Also for tests that start Camel Main themselves.
+     */
+    public static Map<String, String> dataFolders(Path data) {
+        return Map.of(
+                "relay.csv.folder", data.resolve("out/csv").toString(),
+                "relay.csv.staging-folder", data.resolve("staging/csv").toString(),
+                "relay.dead-letter.folder", data.resolve("dead-letter").toString(),
+                "relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("state/relay").toAbsolutePath());
     }
 
     /** One Crux source, crux-a, on a fixed token (fixed-token-123), polling the given address. */
