@@ -68,10 +68,6 @@ public class TerminalCurrentConnection implements AggregationStrategy {
     public Exchange aggregate(Exchange item, Exchange current) {
         if (current.getException() != null) {
             item.setException(current.getException());
-            Object delay = current.getMessage().getHeader(Exchange.REDELIVERY_DELAY);
-            if (delay != null) {
-                item.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
-            }
             return item;
         }
         try {
