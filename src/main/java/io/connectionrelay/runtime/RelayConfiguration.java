@@ -39,7 +39,9 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
-        DataSource state = StateDatabase.dataSource(settings);
+        StateDatabase database = new StateDatabase(settings);
+        context.addService(database);
+        DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);

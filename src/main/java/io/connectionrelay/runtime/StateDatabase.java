@@ -2,29 +2,49 @@ package io.connectionrelay.runtime;
 
 import javax.sql.DataSource;
 
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Service;
 
 /**
  * The relay's durable state (digest windows, webhook delivery ledger, connection history) lives in
  * one JDBC database: an embedded H2 file by default, PostgreSQL when several instances must share
- * it (relay.state.jdbc-url=jdbc:postgresql://...).
+ * it (relay.state.jdbc-url=jdbc:postgresql://...). Either way through one connection pool
+ * (relay.state.pool-size), since the webhook ledger and the digest store each take a connection
+ * per operation; Camel closes the pool, and with it an H2 file, when the relay stops.
  */
-public final class StateDatabase {
+public final class StateDatabase implements Service {
 
-    private StateDatabase() {
+    private final HikariDataSource pool;
+
+    public StateDatabase(Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("relay-state");
+        config.setJdbcUrl(settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay"));
+        config.setUsername(settings.get("relay.state.username", "relay"));
+        config.setPassword(settings.get("relay.state.password", ""));
+        config.setMaximumPoolSize(settings.getInt("relay.state.pool-size", 10));
+        config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout",
+                java.time.Duration.ofSeconds(30)).toMillis());
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot open the state database " + config.getJdbcUrl()
+                    + " (relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
+        }
     }
 
-    public static DataSource dataSource(Settings settings) {
-        String url = settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay");
-        String user = settings.get("relay.state.username", "relay");
-        String password = settings.get("relay.state.password", "");
-        if (url.startsWith("jdbc:h2:")) {
-            return JdbcConnectionPool.create(url, user, password);
-        }
-        org.postgresql.ds.PGSimpleDataSource postgres = new org.postgresql.ds.PGSimpleDataSource();
-        postgres.setURL(url);
-        postgres.setUser(user);
-        postgres.setPassword(password);
-        return postgres;
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void start() {
+        // the pool opened in the constructor: beans bound before the context starts need it
+    }
+
+    @Override
+    public void stop() {
+        pool.close();
     }
 }
