@@ -48,10 +48,4 @@ public record ConnectionRecord(
                 accountManager, counterpartyContact, createdAt, activeAt, updatedAt, deactivatedAt, provider, tags,
                 lastSync, value);
     }
-
-    public ConnectionRecord withLastSync(SyncState value) {
-        return new ConnectionRecord(source, vendor, connectionId, status, vendorStatus, organization, counterparty,
-                accountManager, counterpartyContact, createdAt, activeAt, updatedAt, deactivatedAt, provider, tags,
-                value, derived);
-    }
 }
