@@ -30,7 +30,7 @@ public class AttemptCount implements Processor {
     }
 
     /** How many times the step that threw this failure was tried: 1 unless it was retried. */
-    static int of(Exchange exchange, Throwable failure) {
+    public static int of(Exchange exchange, Throwable failure) {
         if (exchange.getProperty(PROPERTY) instanceof Count count && failure != null && count.failure() == failure) {
             return count.attempts();
         }

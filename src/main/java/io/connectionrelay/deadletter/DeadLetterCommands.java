@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
+import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.runtime.OneShotRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -70,7 +71,7 @@ public final class DeadLetterCommands {
                 Exchange result = producer.send(entry.replayUri(), exchange -> {
                     entry.properties().forEach(exchange::setProperty);
                     cycles.join(entry, exchange);
-                    exchange.setProperty(DeadLetterStore.REPLAY_OF, entry.id());
+                    exchange.setProperty(DeadLetter.REPLAY_OF, entry.id());
                     entry.headers().forEach((k, v) -> exchange.getMessage().setHeader(k, v));
                     exchange.getMessage().setBody(payload.length == 0 ? null : new String(payload, StandardCharsets.UTF_8));
                 });

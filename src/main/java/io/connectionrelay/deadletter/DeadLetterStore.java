@@ -1,6 +1,7 @@
 package io.connectionrelay.deadletter;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,31 +25,25 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.connectionrelay.normalize.MalformedPayloadException;
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.DeadLetters;
+import io.connectionrelay.core.HttpFailure;
 import io.connectionrelay.ops.RelayMetrics;
-import io.connectionrelay.poll.UpstreamException;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Exchanges;
 import io.connectionrelay.runtime.SecretMasker;
 import io.connectionrelay.runtime.Settings;
-import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.apache.camel.StreamCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter store: a folder (relay.dead-letter.folder) with ID.json describing each failure
- * and ID.payload holding the message as it was when it failed. Credentials are masked in both, and
- * exchange properties or headers named like credentials are never saved. Entries are written
+ * and ID.payload holding the message as it was when it failed, both from the {@link DeadLetter}
+ * its handler built. Credentials are masked in both, and properties or headers named like
+ * credentials are never saved. Entries are written
  * atomically, so a reader listing the folder never sees half an entry.
  */
-public class DeadLetterStore {
-
-    /** Set on a replayed exchange, so its failure updates the entry instead of adding a second one. */
-    public static final String REPLAY_OF = "relayReplayOf";
-    /** Comma-separated message headers a stage needs back on replay. */
-    public static final String KEEP_HEADERS = "relayKeepHeaders";
+public class DeadLetterStore implements DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
@@ -74,44 +68,34 @@ public class DeadLetterStore {
         return folder;
     }
 
-    /** Called from direct:dead-letter with the failed exchange. */
-    public DeadLetterEntry write(Exchange exchange) throws IOException {
+    /** Keeps one failure: its entry and its payload, secrets masked, each written atomically. */
+    @Override
+    public void write(DeadLetter letter) throws IOException {
         Files.createDirectories(folder);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
-        String stage = Optional.ofNullable(exchange.getProperty(Exchanges.STAGE, String.class)).orElse(stageOf(routeId));
-        DeadLetterEntry replayed = sameStepReplay(exchange.getProperty(REPLAY_OF, String.class), routeId);
+        Throwable error = letter.error();
+        DeadLetterEntry replayed = sameStepReplay(letter.replayOf(), letter.step());
         Instant now = clock.instant();
         String id = replayed != null ? replayed.id()
-                : ID_TIME.format(now) + "-" + stage + "-" + UUID.randomUUID().toString().substring(0, 8);
+                : ID_TIME.format(now) + "-" + letter.stage() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
-        long bytes = writePayload(exchange, folder.resolve(id + ".payload"));
-        Integer httpStatus = null;
-        String responseBody = null;
-        if (error instanceof UpstreamException upstream) {
-            httpStatus = upstream.getHttpStatus() == 0 ? null : upstream.getHttpStatus();
-            responseBody = truncate(upstream.getResponseBody());
-        } else if (error instanceof MalformedPayloadException) {
-            // the body itself is the payload; the status says the upstream called it a success
-            httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        }
-        int attempts = AttemptCount.of(exchange, error);
+        long bytes = writePayload(letter.payload(), folder.resolve(id + ".payload"));
+        String responseBody = error instanceof HttpFailure answered ? truncate(answered.responseBody()) : null;
         DeadLetterEntry entry = new DeadLetterEntry(
                 id,
                 now,
                 replayed != null && replayed.firstFailedAt() != null ? replayed.firstFailedAt() : now,
-                stage,
-                routeId,
-                exchange.getProperty(Exchanges.SOURCE, String.class),
-                exchange.getProperty(Exchanges.CHANNEL, String.class),
-                replayed != null ? replayed.attempts() + attempts : attempts,
+                letter.stage(),
+                letter.step(),
+                letter.source(),
+                letter.channel(),
+                replayed != null ? replayed.attempts() + letter.attempts() : letter.attempts(),
                 replayed != null ? replayed.replays() + 1 : 0,
                 masker.mask(describe(error)),
-                httpStatus,
+                letter.httpStatus(),
                 masker.mask(responseBody),
-                replayUri(exchange, routeId),
-                relayProperties(exchange),
-                keptHeaders(exchange),
+                letter.replayUri(),
+                masked(letter.properties()),
+                masked(letter.headers()),
                 bytes);
         Path tmp = folder.resolve("." + id + ".json.tmp");
         json.writeValue(tmp.toFile(), entry);
@@ -120,10 +104,9 @@ public class DeadLetterStore {
         if (replayed != null) {
             failedReplays.add(id);
         }
-        metrics.deadLettered(stage);
+        metrics.deadLettered(letter.stage());
         LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
-                stage, routeId, entry.source(), entry.channel(), attempts, entry.error(), id);
-        return entry;
+                letter.stage(), letter.step(), entry.source(), entry.channel(), letter.attempts(), entry.error(), id);
     }
 
     public List<DeadLetterEntry> list() throws IOException {
@@ -176,72 +159,66 @@ public class DeadLetterStore {
         return entry.step() != null && entry.step().equals(routeId) ? entry : null;
     }
 
-    static String stageOf(String routeId) {
-        if (routeId == null) {
-            return "unknown";
-        }
-        int dash = routeId.indexOf('-');
-        return dash < 0 ? routeId : routeId.substring(0, dash);
-    }
-
-    private static String replayUri(Exchange exchange, String routeId) {
-        String explicit = exchange.getProperty(Exchanges.REPLAY_URI, String.class);
-        if (explicit != null) {
-            return explicit;
-        }
-        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
-        return route == null ? null : route.getEndpoint().getEndpointUri();
-    }
-
-    private Map<String, String> relayProperties(Exchange exchange) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        exchange.getProperties().forEach((k, v) -> {
-            if (k.startsWith("relay") && !k.equals(REPLAY_OF) && !SecretMasker.isSecretName(k)
-                    && (v instanceof String || v instanceof Number)) {
-                properties.put(k, masker.mask(String.valueOf(v)));
+    /** Names that look like credentials are never kept, whoever asked for them; values are masked. */
+    private Map<String, String> masked(Map<String, String> values) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (value != null && !SecretMasker.isSecretName(name)) {
+                kept.put(name, masker.mask(value));
             }
         });
-        return properties;
+        return kept;
     }
 
-    private Map<String, String> keptHeaders(Exchange exchange) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        String keep = exchange.getProperty(KEEP_HEADERS, String.class);
-        if (keep != null) {
-            for (String name : keep.split(",")) {
-                String value = exchange.getMessage().getHeader(name.trim(), String.class);
-                if (value != null && !SecretMasker.isSecretName(name)) {
-                    headers.put(name.trim(), masker.mask(value));
-                }
-            }
-        }
-        return headers;
-    }
-
-    /** The body as text, secrets masked; streamed, since a failed poll's body can be any size. */
-    private long writePayload(Exchange exchange, Path target) throws IOException {
-        Object body = exchange.getMessage().getBody();
+    /**
+     * The payload as text, secrets masked; streamed, since a failed poll's body can be any size. A
+     * stream-cached body is rewound before and after: the failed route may still read it.
+     */
+    private long writePayload(Object payload, Path target) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        if (body instanceof StreamCache cache) {
+        if (payload instanceof StreamCache cache) {
             cache.reset();
         }
-        InputStream in = body instanceof InputStream stream ? stream
-                : body == null ? InputStream.nullInputStream()
-                : exchange.getContext().getTypeConverter().tryConvertTo(InputStream.class, exchange, body);
-        if (in == null) {
-            in = new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        InputStream in = open(payload);
         try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             masker.copyMasked(new InputStreamReader(in, StandardCharsets.UTF_8), out);
         } finally {
-            if (in != body) {
-                in.close();
-            } else if (body instanceof StreamCache cache) {
+            if (payload instanceof StreamCache cache) {
                 cache.reset();
+            } else {
+                in.close();
             }
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return Files.size(target);
+    }
+
+    private InputStream open(Object payload) throws IOException {
+        if (payload == null) {
+            return InputStream.nullInputStream();
+        }
+        if (payload instanceof InputStream stream) {
+            return stream;
+        }
+        if (payload instanceof StreamCache cache) {
+            java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+            cache.writeTo(copy);
+            return new ByteArrayInputStream(copy.toByteArray());
+        }
+        if (payload instanceof byte[] bytes) {
+            return new ByteArrayInputStream(bytes);
+        }
+        if (payload instanceof File file) {
+            return Files.newInputStream(file.toPath());
+        }
+        if (payload instanceof Path path) {
+            return Files.newInputStream(path);
+        }
+        if (payload instanceof String text) {
+            return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+        }
+        // records, chunks of records and vendor elements: their one JSON form
+        return new ByteArrayInputStream(RecordJson.mapper().writeValueAsBytes(payload));
     }
 
     private static String describe(Throwable error) {

@@ -4,8 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.connectionrelay.poll.PollCycle;
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -22,7 +21,7 @@ final class ReplayCycles {
     private final Map<String, Cycle> bySource = new LinkedHashMap<>();
 
     private static final class Cycle {
-        final Map<String, Object> properties = new LinkedHashMap<>();
+        CycleContext context;
         long wentThrough;
     }
 
@@ -39,13 +38,11 @@ final class ReplayCycles {
         }
         Cycle cycle = bySource.computeIfAbsent(entry.source(), source -> {
             Cycle started = new Cycle();
-            PollCycle.begin(exchange, source, entry.properties().get(Exchanges.VENDOR));
-            for (String key : new String[] {Exchanges.SOURCE, Exchanges.VENDOR, Exchanges.CYCLE, PollCycle.STARTED}) {
-                started.properties.put(key, exchange.getProperty(key));
-            }
+            CycleContext.begin(exchange, source, entry.properties().get(CycleContext.VENDOR));
+            started.context = CycleContext.of(exchange);
             return started;
         });
-        cycle.properties.forEach(exchange::setProperty);
+        exchange.setProperty(CycleContext.PROPERTY, cycle.context);
     }
 
     /** The entry's replay went through: its cycle has something to publish. */
@@ -62,8 +59,8 @@ final class ReplayCycles {
     void end(ProducerTemplate producer) {
         bySource.values().forEach(cycle -> producer.send(
                 cycle.wentThrough > 0 ? "direct:cycle-end" : "direct:cycle-failed", exchange -> {
-                    cycle.properties.forEach(exchange::setProperty);
-                    exchange.setProperty("relayElementCount", cycle.wentThrough);
+                    cycle.context.counted(cycle.wentThrough);
+                    exchange.setProperty(CycleContext.PROPERTY, cycle.context);
                 }));
         bySource.clear();
     }

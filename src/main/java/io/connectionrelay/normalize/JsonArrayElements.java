@@ -3,7 +3,9 @@ package io.connectionrelay.normalize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,28 +14,45 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 
 /**
- * Splits a top-level JSON array into its elements one at a time, so memory holds one element
- * however long the array. The body must be re-readable (Camel's stream cache, spooled to disk for
+ * Splits a top-level JSON array into chunks of its elements (relay.pipeline.chunk-size), read one
+ * chunk at a time, so memory holds one chunk however long the array. The body must be re-readable (Camel's stream cache, spooled to disk for
  * large bodies): it is read twice, first to check the whole document is well formed, so that a
  * truncated payload delivers nothing rather than its first half.
  */
 public class JsonArrayElements {
 
+    public static final String CHUNK_SIZE = "relay.pipeline.chunk-size";
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonFactory factory = mapper.getFactory();
+    private final int chunkSize;
 
-    public Iterator<JsonNode> iterate(Exchange exchange) throws Exception {
+    public JsonArrayElements(int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    public static JsonArrayElements fromSettings(Settings settings) {
+        int size = settings.getInt(CHUNK_SIZE, 500);
+        if (size < 1) {
+            throw Settings.invalid(CHUNK_SIZE, String.valueOf(size), "a whole number of at least 1");
+        }
+        return new JsonArrayElements(size);
+    }
+
+    public Iterator<List<JsonNode>> iterate(Exchange exchange) throws Exception {
         Object body = exchange.getMessage().getBody();
         if (body == null) {
             throw new MalformedPayloadException("the response had no body; a JSON array was expected", null);
         }
         InputStream in = exchange.getContext().getTypeConverter().mandatoryConvertTo(InputStream.class, exchange, body);
         long elements = validate(in);
-        exchange.setProperty("relayElementCount", elements);
+        CycleContext.of(exchange).counted(elements);
         if (body instanceof StreamCache cache) {
             cache.reset();
         } else {
@@ -69,7 +88,7 @@ public class JsonArrayElements {
         }
     }
 
-    private Iterator<JsonNode> elements(InputStream in) throws IOException {
+    private Iterator<List<JsonNode>> elements(InputStream in) throws IOException {
         JsonParser parser = factory.createParser(in);
         parser.setCodec(mapper);
         parser.nextToken(); // START_ARRAY, checked by validate
@@ -86,14 +105,17 @@ public class JsonArrayElements {
             }
 
             @Override
-            public JsonNode next() {
+            public List<JsonNode> next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 try {
-                    JsonNode node = parser.readValueAsTree();
-                    next = parser.nextToken();
-                    return node;
+                    List<JsonNode> chunk = new ArrayList<>(chunkSize);
+                    while (chunk.size() < chunkSize && next != JsonToken.END_ARRAY && next != null) {
+                        chunk.add(parser.readValueAsTree());
+                        next = parser.nextToken();
+                    }
+                    return chunk;
                 } catch (IOException e) {
                     close();
                     throw new UncheckedIOException("re-reading the upstream body failed", e);

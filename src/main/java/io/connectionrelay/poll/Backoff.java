@@ -6,7 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff with "equal jitter": half the exponential step is fixed, half random, so
  * retries from many sources spread out but never come back sooner than half the step.
- * A Retry-After from the server is a floor; the cap bounds both.
+ * A Retry-After from the server (read by {@link io.connectionrelay.core.HttpAnswer#retryAfter}) is a
+ * floor; the cap bounds both.
  */
 public record Backoff(Duration initial, double multiplier, Duration max) {
 
@@ -16,18 +17,5 @@ public record Backoff(Duration initial, double multiplier, Duration max) {
         long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
         long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), max.toMillis());
         return Math.max(jittered, floor);
-    }
-
-    /** Retry-After as seconds, possibly fractional ("0.62"); HTTP dates are rare for APIs and ignored. */
-    public static Duration parseRetryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            double seconds = Double.parseDouble(header.trim());
-            return seconds < 0 ? null : Duration.ofMillis((long) Math.ceil(seconds * 1000));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

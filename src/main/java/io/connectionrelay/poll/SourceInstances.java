@@ -27,8 +27,11 @@ public class SourceInstances extends RouteBuilder {
     static final Set<String> SECRET_KEYS = Set.of("token", "password", "api-key", "username");
     static final Set<String> SCHEDULE_KEYS = Set.of("vendor", "period", "initial-delay", "enabled");
 
+    private UpstreamAuths auths;
+
     @Override
     public void configure() throws Exception {
+        auths = getContext().getRegistry().findSingleByType(UpstreamAuths.class);
         Settings settings = new Settings(getContext());
         boolean once = settings.getBoolean("relay.once", false);
         for (String id : settings.getList("relay.sources")) {
@@ -43,11 +46,7 @@ public class SourceInstances extends RouteBuilder {
         }
         String vendor = settings.require(prefix + "vendor", "which vendor source " + id + " polls (crux or terminal)");
         settings.require(prefix + "base-url", "the API address source " + id + " polls");
-        UpstreamAuth auth = getContext().getRegistry().lookupByNameAndType(vendor + "Auth", UpstreamAuth.class);
-        if (auth == null) {
-            throw Settings.invalid(prefix + "vendor", vendor, "a known vendor (crux or terminal)");
-        }
-        auth.checkConfigured(id);
+        auths.forSource(settings, id, vendor).checkConfigured(id);
 
         var route = templatedRoute(vendor + "-source").routeId("poll-" + id);
         templateParameters(settings, id).forEach((name, value) -> route.parameter(name, String.valueOf(value)));

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectionrelay.normalize.MalformedPayloadException;
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 
@@ -37,7 +37,6 @@ public class TerminalPages {
     public static final String ONLY_CONNECTION = "relayOnlyConnection";
     /** id to connection token for the current page. Deliberately not a relay* property: never saved. */
     public static final String TOKENS = "terminalConnectionTokens";
-    static final String ELEMENT_COUNT = "relayElementCount";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -45,7 +44,6 @@ public class TerminalPages {
         exchange.removeProperty(CURSOR);
         exchange.removeProperty(TOKENS);
         exchange.setProperty(MORE, true);
-        exchange.setProperty(ELEMENT_COUNT, 0L);
     }
 
     /** Points the fetch at the next page; the cursor is opaque and may hold '+', '/' or '='. */
@@ -57,7 +55,7 @@ public class TerminalPages {
             limit = 0;
         }
         if (limit < 1) {
-            throw Settings.invalid("relay.source." + exchange.getProperty(Exchanges.SOURCE, String.class)
+            throw Settings.invalid("relay.source." + CycleContext.of(exchange).source()
                     + ".page-limit", pageLimit, "a whole number of at least 1");
         }
         String cursor = exchange.getProperty(CURSOR, String.class);
@@ -100,7 +98,7 @@ public class TerminalPages {
         exchange.setProperty(TOKENS, tokens);
         exchange.setProperty(CURSOR, next);
         exchange.setProperty(MORE, next != null);
-        exchange.setProperty(ELEMENT_COUNT, exchange.getProperty(ELEMENT_COUNT, 0L, Long.class) + items.size());
+        CycleContext.of(exchange).counted(items.size());
         return items;
     }
 

@@ -12,8 +12,8 @@ import io.connectionrelay.runtime.Settings;
 
 /**
  * Which channels a record goes to, by canonical status: relay.routing.active=csv,
- * relay.routing.pending=email,webhook and so on. A channel is any route consuming
- * direct:deliver-NAME, so a new channel plugs in by name.
+ * relay.routing.pending=email,webhook and so on. A channel is a name registered in
+ * {@link Channels}; startup fails when the table names one that is not.
  */
 public class RoutingTable {
 

@@ -1,8 +1,11 @@
 package io.connectionrelay.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.connectionrelay.deadletter.DeadLetterStore;
 import org.apache.camel.CamelContext;
@@ -14,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * --once: for cron and batch schedulers. Runs one cycle of every enabled source, waits until every
- * record is delivered or dead-lettered, prints a summary, and returns the exit code: 0 when nothing
- * was dead-lettered, 1 otherwise.
+ * --once: for cron and batch schedulers. Runs one cycle of every enabled source, all at once,
+ * waits until every record is delivered or dead-lettered, prints a summary, and returns the exit
+ * code: 0 when nothing was dead-lettered, 1 otherwise.
  */
 public final class OneShotRun {
 
@@ -39,17 +42,20 @@ public final class OneShotRun {
     public static int run(CamelContext context) throws InterruptedException {
         Settings settings = new Settings(context);
         RunSummary summary = context.getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
-        List<String> sources = context.getRoutes().stream().map(Route::getRouteId)
-                .filter(id -> id.startsWith("poll-")).sorted().toList();
+        List<Route> sources = context.getRoutes().stream().filter(r -> r.getRouteId().startsWith("poll-"))
+                .sorted(Comparator.comparing(Route::getRouteId)).toList();
         if (sources.isEmpty()) {
             LOG.error("No source is configured: set relay.sources (RELAY_SOURCES)");
             return 1;
         }
+        // every source at once: each cycle runs on its own thread, and the idle wait below covers them all
         try (ProducerTemplate producer = context.createProducerTemplate()) {
-            for (String route : sources) {
-                LOG.info("One-shot cycle of source {}", route.substring("poll-".length()));
-                producer.sendBody("direct:" + route, null);
+            List<CompletableFuture<Object>> cycles = new ArrayList<>();
+            for (Route route : sources) {
+                LOG.info("One-shot cycle of source {}", route.getRouteId().substring("poll-".length()));
+                cycles.add(producer.asyncSendBody(route.getEndpoint(), null));
             }
+            CompletableFuture.allOf(cycles.toArray(CompletableFuture[]::new)).join();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

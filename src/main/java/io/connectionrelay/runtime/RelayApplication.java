@@ -2,16 +2,14 @@ package io.connectionrelay.runtime;
 
 import java.util.Locale;
 
-import io.connectionrelay.deadletter.DeadLetterRoutes;
+import io.connectionrelay.app.ConnectionPipeline;
+import io.connectionrelay.app.FailurePolicies;
 import io.connectionrelay.deliver.csv.CsvTarget;
 import io.connectionrelay.deliver.email.EmailRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRoutes;
-import io.connectionrelay.enrich.EnrichRoutes;
 import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
-import io.connectionrelay.poll.UpstreamRetryConfiguration;
-import io.connectionrelay.route.StatusRoutes;
 import org.apache.camel.main.MainConfigurationProperties;
 
 /**
@@ -48,14 +46,11 @@ public final class RelayApplication {
 
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
-        main.addRoutesBuilder(new UpstreamRetryConfiguration());
-        main.addRoutesBuilder(new StageErrorConfiguration());
+        main.addRoutesBuilder(new FailurePolicies());
         main.addRoutesBuilder(new EmailRetryConfiguration());
         main.addRoutesBuilder(new UpstreamFetchRoutes());
         main.addRoutesBuilder(new SourceInstances());
-        main.addRoutesBuilder(new EnrichRoutes());
-        main.addRoutesBuilder(new StatusRoutes());
-        main.addRoutesBuilder(new DeadLetterRoutes());
+        main.addRoutesBuilder(new ConnectionPipeline());
         main.addRoutesBuilder(new CsvTarget());
         main.addRoutesBuilder(new WebhookRetryConfiguration());
         main.addRoutesBuilder(new WebhookRoutes());

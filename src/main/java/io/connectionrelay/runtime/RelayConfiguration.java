@@ -1,6 +1,7 @@
 package io.connectionrelay.runtime;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -10,12 +11,7 @@ import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
 import io.connectionrelay.deliver.email.EmailChannel;
 import io.connectionrelay.deliver.webhook.WebhookChannel;
-import io.connectionrelay.enrich.AccountManagerDirectory;
-import io.connectionrelay.enrich.ConnectionHistory;
-import io.connectionrelay.enrich.RecordEnricher;
-import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
-import io.connectionrelay.normalize.TerminalConnectionMapper;
 import io.connectionrelay.ops.Observability;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.poll.CruxAuth;
@@ -23,12 +19,17 @@ import io.connectionrelay.poll.EnrichThreadPools;
 import io.connectionrelay.poll.TerminalAuth;
 import io.connectionrelay.poll.TerminalCurrentConnection;
 import io.connectionrelay.poll.TerminalPages;
+import io.connectionrelay.poll.UpstreamAuths;
 import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
-/** Binds the beans the YAML and Java routes refer to by name. */
+/**
+ * Binds what the routes share: settings, clock, state database, metrics, the dead-letter store,
+ * each vendor's authentication, and the beans the YAML routes refer to by name. The pipeline's
+ * own stages are built in {@link io.connectionrelay.app.ConnectionPipeline}.
+ */
 public class RelayConfiguration implements CamelConfiguration {
 
     @Override
@@ -51,16 +52,13 @@ public class RelayConfiguration implements CamelConfiguration {
         DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics, masker);
         metrics.watchDeadLetterEntries(deadLetters::count);
         registry.bind("deadLetterStore", deadLetters);
-        registry.bind("cruxAuth", new CruxAuth(context, settings));
-        registry.bind("jsonArrayElements", new JsonArrayElements());
-        registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
-        registry.bind("terminalAuth", new TerminalAuth(settings));
+        // each vendor's authentication, by the name relay.source.ID.vendor gives
+        registry.bind("upstreamAuths", new UpstreamAuths(Map.of(
+                "crux", new CruxAuth(context, settings),
+                "terminal", new TerminalAuth(settings))));
+        registry.bind("jsonArrayElements", JsonArrayElements.fromSettings(settings));
         registry.bind("terminalPages", new TerminalPages());
         registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
-        registry.bind("terminalConnectionMapper", new TerminalConnectionMapper(settings));
-        ConnectionHistory history = new ConnectionHistory(state);
-        context.addService(history);
-        registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings), history, clock));
         registry.bind("routingTable", new RoutingTable(settings));
         CsvExport csvExport = new CsvExport(settings);
         registry.bind("csvExport", csvExport);

@@ -31,11 +31,15 @@ public class DigestGathering implements AggregationStrategy {
         this.windowCompletes = windowCompletes;
     }
 
-    /** Validates the record's manager address and tags the exchange for the aggregators. */
+    /**
+     * Validates the record's manager address and tags the exchange for the aggregators; the body
+     * becomes the record's JSON form, which the window's repository stores.
+     */
     public void gather(Exchange exchange) {
-        ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
+        ConnectionRecord record = RecordJson.record(exchange.getMessage().getBody());
         exchange.getMessage().setHeader(RECIPIENT, DigestRecipient.of(record).groupKey());
         exchange.getMessage().setHeader(RECORD_KEY, record.key());
+        exchange.getMessage().setBody(RecordJson.write(record));
     }
 
     /** The incoming exchange is one record (JSON) or a batch of them (a map). */

@@ -2,6 +2,7 @@ package io.connectionrelay.deliver.email;
 
 import java.time.Duration;
 
+import io.connectionrelay.core.DeadLetterPolicy;
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.runtime.Settings;
 import jakarta.mail.MessagingException;
@@ -24,6 +25,7 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
         Duration max = settings.getDuration("relay.email.retry.max-delay", Duration.ofMinutes(5));
         String transport = settings.get("relay.email.transport", "smtp");
 
+        DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("email");
         routeConfiguration("email")
                 .onException(MessagingException.class)
                     .maximumRedeliveries(retries)
@@ -39,14 +41,14 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                     .handled(true)
                     .process(DigestMail::restoreText)
                     .bean("relayMetrics", "failed('email', '" + transport + "')")
-                    .to("direct:dead-letter")
+                    .process(deadLetter)
                 .end()
                 .onException(Exception.class)
                     .logStackTrace(false)
                     .handled(true)
                     .process(DigestMail::restoreText)
                     .bean("relayMetrics", "failed('email', '" + transport + "')")
-                    .to("direct:dead-letter")
+                    .process(deadLetter)
                 .end();
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.poll.Backoff;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
@@ -71,7 +72,8 @@ public final class WebhookChannel {
         registry.bind("webhookSubscribers", subscribers);
         registry.bind("webhookInFlight", inFlight);
         registry.bind("webhookChanges",
-                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock));
+                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock,
+                        registry.findSingleByType(DeadLetters.class)));
         registry.bind("webhookDeliveries",
                 new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
     }

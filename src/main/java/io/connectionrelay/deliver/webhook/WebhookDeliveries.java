@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.connectionrelay.core.HttpAnswer;
 import io.connectionrelay.poll.Backoff;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -94,14 +95,15 @@ public class WebhookDeliveries implements AggregationStrategy {
         }
         Message message = answer.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        if (status >= 200 && status < 300) {
+        HttpAnswer kind = HttpAnswer.of(status);
+        if (kind == HttpAnswer.SUCCESS) {
             return;
         }
         String response = snippet(answer);
         WebhookSubscriber subscriber = subscriberOf(event);
         String what = "subscriber " + subscriber.id() + " answered HTTP " + status + " at " + subscriber.address();
-        if (status == 408 || status == 429 || status >= 500) {
-            scheduleRetry(event, Backoff.parseRetryAfter(message.getHeader("Retry-After", String.class)));
+        if (kind == HttpAnswer.TRANSIENT) {
+            scheduleRetry(event, HttpAnswer.retryAfter(message.getHeader("Retry-After", String.class)));
             throw new WebhookException.Transient(what, status, response, null);
         }
         throw new WebhookException.Permanent(what + " (not retried: only 408, 429 and 5xx are)", status, response);

@@ -1,0 +1,48 @@
+package io.connectionrelay.route;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.connectionrelay.ops.RelayMetrics;
+import io.connectionrelay.record.CanonicalStatus;
+import io.connectionrelay.record.ConnectionRecord;
+
+/**
+ * The route stage: a chunk of enriched records in, one chunk per channel out, each holding the
+ * records the routing table sends that channel (in the chunk's order). A record whose status
+ * routes nowhere is counted and goes no further.
+ */
+public class ChannelRouter {
+
+    /** One channel's share of a chunk. */
+    public record ChannelChunk(Channels.Channel channel, List<ConnectionRecord> records) {
+    }
+
+    private final RoutingTable table;
+    private final Channels channels;
+    private final RelayMetrics metrics;
+
+    public ChannelRouter(RoutingTable table, Channels channels, RelayMetrics metrics) {
+        this.table = table;
+        this.channels = channels;
+        this.metrics = metrics;
+    }
+
+    public List<ChannelChunk> route(List<ConnectionRecord> chunk) {
+        Map<String, List<ConnectionRecord>> byChannel = new LinkedHashMap<>();
+        Map<CanonicalStatus, Long> perStatus = new EnumMap<>(CanonicalStatus.class);
+        for (ConnectionRecord record : chunk) {
+            perStatus.merge(record.status(), 1L, Long::sum);
+            for (String channel : table.channelsFor(record.status())) {
+                byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(record);
+            }
+        }
+        perStatus.forEach((status, count) -> metrics.routed(status, table.channelsFor(status), count));
+        List<ChannelChunk> out = new ArrayList<>(byChannel.size());
+        byChannel.forEach((name, records) -> out.add(new ChannelChunk(channels.named(name), records)));
+        return out;
+    }
+}
