@@ -1,6 +1,7 @@
 package io.connectionrelay.runtime;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -28,24 +29,30 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
-/** Binds the beans the YAML and Java routes refer to by name. */
+/** Checks every setting, then binds the beans the YAML and Java routes refer to by name. */
 public class RelayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // every setting is checked before anything is built, so all problems are reported together
+        List<String> problems = SettingsSchema.problems(settings);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        // before the database: a password in its URL must be masked in any error opening it
+        SecretMasker masker = new SecretMasker(settings);
         Registry registry = context.getRegistry();
         // tests bind a fixed clock first; everything that ages records reads this one
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
-        StateDatabase database = new StateDatabase(settings);
+        StateDatabase database = new StateDatabase(settings, masker);
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);
-        SecretMasker masker = new SecretMasker(settings);
         registry.bind("secretMasker", masker);
         registry.bind("attemptCount", new AttemptCount());
         DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics, masker);

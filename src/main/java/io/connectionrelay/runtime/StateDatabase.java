@@ -1,5 +1,7 @@
 package io.connectionrelay.runtime;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -15,22 +17,26 @@ import org.apache.camel.Service;
  */
 public final class StateDatabase implements Service {
 
+    private static final String URL_KEY = "relay.state.jdbc-url";
+
     private final HikariDataSource pool;
 
-    public StateDatabase(Settings settings) {
+    public StateDatabase(Settings settings, SecretMasker masker) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("relay-state");
-        config.setJdbcUrl(settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay"));
+        config.setJdbcUrl(settings.get(URL_KEY, "jdbc:h2:file:./data/state/relay"));
         config.setUsername(settings.get("relay.state.username", "relay"));
         config.setPassword(settings.get("relay.state.password", ""));
         config.setMaximumPoolSize(settings.getInt("relay.state.pool-size", 10));
         config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout",
-                java.time.Duration.ofSeconds(30)).toMillis());
+                Duration.ofSeconds(30)).toMillis());
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot open the state database " + config.getJdbcUrl()
-                    + " (relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
+            // the URL may carry a password (?password=, user:password@, ;PASSWORD=) and so may the driver's message
+            throw new ConfigurationException(masker.mask("Cannot open the state database " + config.getJdbcUrl()
+                    + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY) + "): "
+                    + e.getMessage()), e);
         }
     }
 
