@@ -88,7 +88,9 @@ public final class RelayApplication {
 
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
-        main.addMainListener(new RoutingCheck());
+        RoutingCheck routingCheck = new RoutingCheck();
+        main.addConfiguration(routingCheck);
+        main.addMainListener(routingCheck);
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
         main.addRoutesBuilder(new StageErrorConfiguration());
         main.addRoutesBuilder(new EmailRetryConfiguration());

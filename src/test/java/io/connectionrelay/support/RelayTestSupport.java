@@ -69,7 +69,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         Properties properties = new Properties();
         properties.put("relay.once", "true");
         properties.putAll(dataFolders(dataDir()));
-        properties.put("relay.upstream.retry.initial-delay", "50");
+        properties.put("relay.upstream.retry.initial-delay", "50ms");
         properties.put("relay.upstream.retry.max-delay", "2s");
         properties.put("camel.server.enabled", "false");
         // SEDA consumers (webhook queues) notice a stop within 0.1 s instead of 1 s
