@@ -39,6 +39,23 @@ class SecretMaskerTest {
     }
 
     @Test
+    void aPasswordInsideAUrlIsMaskedInEveryFormAndRememberedForBareRepeats() {
+        SecretMasker masker = masker("relay.state.jdbc-url", "jdbc:postgresql://relay:pw-in-userinfo@db:5432/relay",
+                "relay.other.jdbc-url", "jdbc:postgresql://db/relay?user=relay&password=pw-in-query&ssl=true",
+                "relay.h2.jdbc-url", "jdbc:h2:tcp://db/relay;USER=relay;PASSWORD=pw-in-h2;MODE=PostgreSQL");
+
+        assertThat(masker.mask("Cannot open jdbc:postgresql://relay:pw-in-userinfo@db:5432/relay"))
+                .isEqualTo("Cannot open jdbc:postgresql://relay:****@db:5432/relay");
+        assertThat(masker.mask("jdbc:postgresql://db/relay?user=relay&password=pw-in-query&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db/relay?user=relay&password=****&ssl=true");
+        assertThat(masker.mask("jdbc:h2:tcp://db/relay;USER=relay;PASSWORD=pw-in-h2;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:tcp://db/relay;USER=relay;PASSWORD=****;MODE=PostgreSQL");
+        assertThat(masker.mask("driver said: pw-in-userinfo, pw-in-query, pw-in-h2"))
+                .isEqualTo("driver said: ****, ****, ****");
+        assertThat(masker.mask("https://api.example.com/x")).isEqualTo("https://api.example.com/x");
+    }
+
+    @Test
     void aRememberedCredentialIsMaskedInLogsToo() {
         masker().remember("session-77f0c1");
 
