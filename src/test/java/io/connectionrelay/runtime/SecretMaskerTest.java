@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.util.Properties;
 import java.util.Random;
 
+import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,19 @@ class SecretMaskerTest {
         assertThat(masker.mask("driver said: pw-in-userinfo, pw-in-query, pw-in-h2"))
                 .isEqualTo("driver said: ****, ****, ****");
         assertThat(masker.mask("https://api.example.com/x")).isEqualTo("https://api.example.com/x");
+    }
+
+    @Test
+    void theStartupSummaryShowsTheStateDatabaseWithoutItsPassword() {
+        DefaultCamelContext context = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.put("relay.state.jdbc-url", "jdbc:postgresql://relay:pw-in-summary@db:5432/relay");
+        context.getPropertiesComponent().setInitialProperties(properties);
+        Settings settings = new Settings(context);
+
+        assertThat(new StartupSummary(settings).render(context, new RoutingTable(settings)))
+                .contains("state:        jdbc:postgresql://relay:****@db:5432/relay")
+                .doesNotContain("pw-in-summary");
     }
 
     @Test
