@@ -28,9 +28,13 @@ import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Checks every setting, then binds the beans the YAML and Java routes refer to by name. */
 public class RelayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -39,6 +43,11 @@ public class RelayConfiguration implements CamelConfiguration {
         List<String> problems = SettingsSchema.problems(settings);
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
+        }
+        List<String> unread = SettingsSchema.unread(settings, System.getenv());
+        if (!unread.isEmpty()) {
+            LOG.warn("Settings the relay does not read, so they change nothing (a typo, or a source or subscriber "
+                    + "not listed?): {}", String.join(", ", unread));
         }
         // before the database: a password in its URL must be masked in any error opening it
         SecretMasker masker = new SecretMasker(settings);

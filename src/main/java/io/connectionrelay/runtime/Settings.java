@@ -120,14 +120,19 @@ public final class Settings {
      * relay.source.x. is base-url), for settings whose names are only known at run time.
      */
     public Set<String> keysWithPrefix(String prefix) {
-        Set<String> keys = new TreeSet<>(context.getPropertiesComponent()
-                .loadProperties(k -> k.startsWith(prefix)).stringPropertyNames());
+        Set<String> keys = keysInFiles(prefix);
         String env = envName(prefix);
         System.getenv().keySet().stream()
                 .filter(k -> k.startsWith(env) && k.length() > env.length())
                 .map(k -> prefix + k.substring(env.length()).toLowerCase(Locale.ROOT).replace('_', '-'))
                 .forEach(keys::add);
         return keys;
+    }
+
+    /** Keys under a prefix from the configuration files (and what a test or the main class set), not the environment. */
+    public Set<String> keysInFiles(String prefix) {
+        return new TreeSet<>(context.getPropertiesComponent().loadProperties(k -> k.startsWith(prefix))
+                .stringPropertyNames());
     }
 
     public static ConfigurationException missing(String key, String why) {

@@ -13,9 +13,14 @@ import static io.connectionrelay.runtime.SettingKind.wholeIn;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -185,7 +190,34 @@ public final class SettingsSchema {
             setting("camel.main.shutdown-timeout", wholeIn("seconds")),
             setting("relay.demo.generated-connections", atLeast(0)));
 
+    /** Read by the relay but not set by an operator: what the main class passes, channel summaries, the demo receiver's. */
+    private static final Pattern INTERNAL = Pattern.compile(
+            "relay\\.(profile|once|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
+    private static final Pattern INTERNAL_ENV = Pattern.compile(
+            "RELAY_(PROFILE|CONFIG_DIR|LOG_LEVEL|ONCE|[A-Z_]+_SUMMARY|DEMO_WEBHOOK_RECEIVER_[A-Z_]+)");
+
     private SettingsSchema() {
+    }
+
+    /**
+     * relay.* keys in the files and RELAY_* environment variables that no declared setting reads
+     * (a source not in relay.sources counts): most likely a typo, which would otherwise be ignored
+     * without a word.
+     */
+    public static List<String> unread(Settings settings, Map<String, String> environment) {
+        Set<String> declared = new HashSet<>();
+        for (Declared setting : SETTINGS) {
+            for (String instance : instances(settings, setting.key())) {
+                declared.add(setting.key().replace("<name>", instance).replace("<id>", instance));
+            }
+        }
+        Set<String> declaredEnv = declared.stream().map(Settings::envName).collect(Collectors.toSet());
+        List<String> unread = new ArrayList<>();
+        settings.keysInFiles("relay.").stream()
+                .filter(k -> !declared.contains(k) && !INTERNAL.matcher(k).matches()).forEach(unread::add);
+        environment.keySet().stream().filter(k -> k.startsWith("RELAY_")).sorted()
+                .filter(k -> !declaredEnv.contains(k) && !INTERNAL_ENV.matcher(k).matches()).forEach(unread::add);
+        return unread;
     }
 
     /** Every problem with the settings, in declaration order; empty when the relay can start. */

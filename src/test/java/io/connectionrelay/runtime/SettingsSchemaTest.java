@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -47,6 +48,25 @@ class SettingsSchemaTest {
         }
 
         assertThat(SettingsSchema.problems(settings(profile, deployment))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "prod"})
+    void theShippedConfigurationSetsNothingTheRelayDoesNotRead(String profile) {
+        assertThat(SettingsSchema.unread(settings(profile, new Properties()), Map.of())).isEmpty();
+    }
+
+    @Test
+    void aMistypedSettingIsNamedWhetherInAFileOrTheEnvironment() {
+        Properties deployment = new Properties();
+        deployment.put("relay.sources", "crux-eu");
+        deployment.put("relay.source.crux-eu.periode", "15m");
+        deployment.put("relay.source.crux-us.period", "15m");
+
+        assertThat(SettingsSchema.unread(settings("prod", deployment), Map.of(
+                "RELAY_EMAIL_SMTP_FROM", "x", "RELAY_SOURCE_CRUX_EU_PERIOD", "5m", "RELAY_PROFILE", "prod",
+                "PATH", "/bin")))
+                .containsExactly("relay.source.crux-eu.periode", "relay.source.crux-us.period", "RELAY_EMAIL_SMTP_FROM");
     }
 
     @Test
