@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.connectionrelay.record.CanonicalStatus;
+import io.connectionrelay.runtime.ConfigurationException;
 import io.connectionrelay.runtime.Settings;
 
 /**
@@ -102,7 +103,7 @@ public class WebhookSubscribers {
         try {
             return WebhookSigner.fromSecret(secret);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Setting " + key + " (environment variable " + Settings.envName(key)
+            throw new ConfigurationException("Setting " + key + " (environment variable " + Settings.envName(key)
                     + ") is not a usable signing secret: " + e.getMessage());
         }
     }
