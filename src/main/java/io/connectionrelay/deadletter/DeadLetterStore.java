@@ -82,7 +82,7 @@ public class DeadLetterStore {
     private final Map<String, Path> held = new ConcurrentHashMap<>();
     private final Set<String> loggedWriteFailures = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean loggedAbandoned = new AtomicBoolean();
-    /** Why the last write failed; null once a write succeeds again. */
+    /** Why a write failed since writeProblem() was last asked; null when none did. */
     private volatile String lastWriteFailure;
 
     public DeadLetterStore(Settings settings, RelayMetrics metrics, SecretMasker masker) {
@@ -101,17 +101,26 @@ public class DeadLetterStore {
     }
 
     /**
-     * Why dead letters cannot be stored now, if they cannot: the last write failed, or the folder
-     * refuses a probe file. Read by the readiness check.
+     * Why dead letters cannot be stored, if they cannot: a probe file (a few bytes, so a full disk
+     * shows too) cannot be written now, or a dead letter failed to be written since the last time
+     * this was asked (a failure the probe does not reproduce still shows once). Read by the
+     * readiness check, so readiness is DOWN while failures are being lost.
      */
     public Optional<String> writeProblem() {
+        String failure = lastWriteFailure;
+        lastWriteFailure = null;
         try {
             Files.createDirectories(folder);
-            Files.delete(Files.createTempFile(folder, ".write-check-", ".tmp"));
+            Path probe = Files.createTempFile(folder, ".write-check-", ".tmp");
+            try {
+                Files.writeString(probe, "dead-letter store write check\n");
+            } finally {
+                Files.deleteIfExists(probe);
+            }
         } catch (IOException | RuntimeException e) {
             return Optional.of("cannot write to " + folder.toAbsolutePath() + ": " + describe(e));
         }
-        return Optional.ofNullable(lastWriteFailure);
+        return Optional.ofNullable(failure);
     }
 
     public Path folder() {
@@ -135,9 +144,7 @@ public class DeadLetterStore {
             return null;
         }
         try {
-            DeadLetterEntry entry = store(exchange, routeId, stage);
-            lastWriteFailure = null;
-            return entry;
+            return store(exchange, routeId, stage);
         } catch (IOException | RuntimeException e) {
             notStored(exchange, routeId, stage, e);
             return null;
