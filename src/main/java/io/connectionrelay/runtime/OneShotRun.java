@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * --once: for cron and batch schedulers. Runs one cycle of every enabled source, waits until every
  * record is delivered or dead-lettered, prints a summary, and returns the exit code: 0 when nothing
- * was dead-lettered, 1 otherwise.
+ * was dead-lettered, 1 otherwise (also when a failure could not even be written to the store).
  */
 public final class OneShotRun {
 
@@ -60,7 +60,7 @@ public final class OneShotRun {
             LOG.error("Work was still in flight after {} (relay.once.timeout)", timeout);
             return 1;
         }
-        return summary.deadLetterCount() == 0 ? 0 : 1;
+        return summary.ok() ? 0 : 1;
     }
 
     /** Idle: nothing in flight and every SEDA queue empty, twice in a row to cover hand-offs. */
@@ -98,7 +98,12 @@ public final class OneShotRun {
             text.append("Dead-letter entries are in ").append(store.folder().toAbsolutePath())
                     .append(" (list with --dead-letters, replay with --replay)\n");
         }
-        text.append("Result: ").append(summary.deadLetterCount() == 0 ? "OK" : "FAILED").append('\n');
+        if (summary.deadLettersNotStored() > 0) {
+            text.append("Failures NOT stored: the dead-letter store ").append(store.folder().toAbsolutePath())
+                    .append(" could not be written (see the log), per stage:\n");
+            appendCounts(text, summary.deadLettersNotStoredCounts());
+        }
+        text.append("Result: ").append(summary.ok() ? "OK" : "FAILED").append('\n');
         System.out.print(text);
         System.out.flush();
     }

@@ -17,6 +17,7 @@ import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.JsonArrayElements;
 import io.connectionrelay.normalize.TerminalConnectionMapper;
+import io.connectionrelay.ops.DeadLetterStoreHealthCheck;
 import io.connectionrelay.ops.Observability;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.poll.CruxAuth;
@@ -65,6 +66,8 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("secretMasker", masker);
         registry.bind("attemptCount", new AttemptCount());
         DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics, masker);
+        deadLetters.requireWritable();
+        registry.bind("relayDeadLetterHealthCheck", new DeadLetterStoreHealthCheck(deadLetters::writeProblem));
         metrics.watchDeadLetterEntries(deadLetters::count);
         registry.bind("deadLetterStore", deadLetters);
         registry.bind("cruxAuth", new CruxAuth(context, settings));
@@ -77,8 +80,9 @@ public class RelayConfiguration implements CamelConfiguration {
         ConnectionHistory history = new ConnectionHistory(state);
         context.addService(history);
         registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings), history, clock));
-        registry.bind("routingTable", new RoutingTable(settings));
-        CsvExport csvExport = new CsvExport(settings);
+        RoutingTable routing = new RoutingTable(settings);
+        registry.bind("routingTable", routing);
+        CsvExport csvExport = new CsvExport(settings, routing.channels().contains("csv"));
         registry.bind("csvExport", csvExport);
         context.addStartupListener(csvExport);
         EnrichThreadPools.register(context, settings);

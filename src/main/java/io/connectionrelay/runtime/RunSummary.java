@@ -46,6 +46,20 @@ public class RunSummary {
         return counts(RelayMetrics.DEAD_LETTERS, c -> c.getId().getTag("stage"));
     }
 
+    /** Failures that could not be written to the dead-letter store, per stage. */
+    public Map<String, Long> deadLettersNotStoredCounts() {
+        return counts(RelayMetrics.DEAD_LETTERS_NOT_STORED, c -> c.getId().getTag("stage"));
+    }
+
+    public long deadLettersNotStored() {
+        return deadLettersNotStoredCounts().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Nothing was dead-lettered, and no failure went unstored. */
+    public boolean ok() {
+        return deadLetterCount() == 0 && deadLettersNotStored() == 0;
+    }
+
     public long deadLetterCount() {
         return deadLetterCounts().values().stream().mapToLong(Long::longValue).sum();
     }
