@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import io.connectionrelay.ops.CycleOutcomes;
 import io.connectionrelay.ops.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,18 @@ public class RunSummary {
 
     public Map<String, Long> deadLetterCounts() {
         return counts(RelayMetrics.DEAD_LETTERS, c -> c.getId().getTag("stage"));
+    }
+
+    /** Poll cycles that ended as failed, per source. */
+    public Map<String, Long> failedCycleCounts() {
+        Map<String, Long> failed = new TreeMap<>();
+        registry.find(CycleOutcomes.CYCLES).tag("outcome", "failure").counters()
+                .forEach(c -> failed.merge(c.getId().getTag("source"), (long) c.count(), Long::sum));
+        return failed;
+    }
+
+    public long failedCycleCount() {
+        return failedCycleCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
     public long deadLetterCount() {
