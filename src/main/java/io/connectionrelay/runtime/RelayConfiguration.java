@@ -39,6 +39,9 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
+        SpoolFolder spool = SpoolFolder.claim(settings);
+        context.addService(spool);
+        context.getStreamCachingStrategy().setSpoolDirectory(spool.path().toFile());
         StateDatabase database = new StateDatabase(settings);
         context.addService(database);
         DataSource state = database.dataSource();
