@@ -14,6 +14,7 @@ import io.connectionrelay.enrich.AccountManagerDirectory;
 import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
+import io.connectionrelay.normalize.DuplicateConnections;
 import io.connectionrelay.normalize.JsonArrayElements;
 import io.connectionrelay.normalize.TerminalConnectionMapper;
 import io.connectionrelay.ops.Observability;
@@ -56,6 +57,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("deadLetterStore", deadLetters);
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
+        registry.bind("duplicateConnections", new DuplicateConnections(metrics));
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
         registry.bind("terminalAuth", new TerminalAuth(settings));
         registry.bind("terminalPages", new TerminalPages());
