@@ -20,6 +20,7 @@ public class RelayMetrics {
     public static final String FAILED = "relay.delivery.failures";
     public static final String DEAD_LETTERS = "relay.dead.letters";
     public static final String DEAD_LETTERS_NOT_STORED = "relay.dead.letter.write.failures";
+    public static final String DUPLICATES = "relay.duplicate.records";
     /** Channel label of a record whose status routes nowhere. */
     public static final String NO_CHANNEL = "none";
 
@@ -58,6 +59,11 @@ public class RelayMetrics {
     /** [relay_delivery_failures_total{channel,target}] a delivery that finally failed (retries exhausted). */
     public void failed(String channel, String target) {
         registry.counter(FAILED, "channel", label(channel), "target", label(target)).increment();
+    }
+
+    /** [relay_duplicate_records_total{source}] a record dropped: its connection already went through in this cycle. */
+    public void duplicate(String source) {
+        registry.counter(DUPLICATES, "source", label(source)).increment();
     }
 
     /** [relay_dead_letters_total{stage}] one entry written to the dead-letter store. */

@@ -15,6 +15,7 @@ import io.connectionrelay.enrich.AccountManagerDirectory;
 import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
+import io.connectionrelay.normalize.DuplicateConnections;
 import io.connectionrelay.normalize.JsonArrayElements;
 import io.connectionrelay.normalize.TerminalConnectionMapper;
 import io.connectionrelay.ops.DeadLetterStoreHealthCheck;
@@ -57,6 +58,9 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
+        SpoolFolder spool = SpoolFolder.claim(settings);
+        context.addService(spool);
+        context.getStreamCachingStrategy().setSpoolDirectory(spool.path().toFile());
         StateDatabase database = new StateDatabase(settings, masker);
         context.addService(database);
         DataSource state = database.dataSource();
@@ -72,6 +76,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("deadLetterStore", deadLetters);
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
+        registry.bind("duplicateConnections", new DuplicateConnections(metrics));
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
         registry.bind("terminalAuth", new TerminalAuth(settings));
         registry.bind("terminalPages", new TerminalPages());
