@@ -1,6 +1,7 @@
 package io.connectionrelay.ops;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -39,6 +42,11 @@ public final class Observability {
         CycleOutcomes cycles = new CycleOutcomes(meters, clock, sources);
         registry.bind("cycleOutcomes", cycles);
         registry.bind("relayCycleHealthCheck", new CycleHealthCheck(cycles, CycleHealthCheck.threshold(settings)));
+        // the same default as the source's timer (poll/SourceInstances)
+        sources.forEach(id -> metrics.sourcePeriod(id,
+                settings.getDuration("relay.source." + id + ".period", Duration.ofMinutes(5))));
+        metrics.watchReadiness(() -> HealthCheckHelper.invokeReadiness(context).stream()
+                .allMatch(result -> result.getState() == HealthCheck.State.UP));
         return metrics;
     }
 }
