@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.runtime.LogFormat;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
 import org.apache.camel.main.Main;
@@ -26,6 +27,7 @@ public final class RelayMain {
     public static void main(String[] args) throws Exception {
         List<String> flags = Arrays.asList(args);
         String profile = RelayApplication.profile();
+        LogFormat.chooseBeforeLogging(profile);
         Main main = new Main();
         main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
         main.addInitialProperty("relay.profile", profile);

@@ -17,15 +17,15 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Registry;
 
 /**
- * Binds the relay's metrics and health beans: relayMetrics, runSummary, cycleOutcomes and the
- * readiness check (Camel's health registry picks up HealthCheck beans from the registry).
+ * Binds the relay's metrics, health and cycle-log beans: relayMetrics, runSummary, cycleOutcomes,
+ * cycleLog and the readiness check (Camel's health registry picks up HealthCheck beans from the registry).
  */
 public final class Observability {
 
     private Observability() {
     }
 
-    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock) {
+    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock) throws Exception {
         Registry registry = context.getRegistry();
         // the registry camel-micrometer-prometheus serves at /observe/metrics, bound here so the relay's
         // counters (and the one-shot summary read from them) exist even with camel.metrics.enabled=false
@@ -42,6 +42,9 @@ public final class Observability {
         CycleOutcomes cycles = new CycleOutcomes(meters, clock, sources);
         registry.bind("cycleOutcomes", cycles);
         registry.bind("relayCycleHealthCheck", new CycleHealthCheck(cycles, CycleHealthCheck.threshold(settings)));
+        CycleLog cycleLog = new CycleLog(context, settings);
+        context.addService(cycleLog);
+        registry.bind("cycleLog", cycleLog);
         // the same default as the source's timer (poll/SourceInstances)
         sources.forEach(id -> metrics.sourcePeriod(id,
                 settings.getDuration("relay.source." + id + ".period", Duration.ofMinutes(5))));

@@ -47,7 +47,7 @@ public final class OneShotRun {
         }
         try (ProducerTemplate producer = context.createProducerTemplate()) {
             for (String route : sources) {
-                LOG.info("One-shot cycle of source {}", route.substring("poll-".length()));
+                LOG.debug("One-shot cycle of source {}", route.substring("poll-".length()));
                 producer.sendBody("direct:" + route, null);
             }
         } catch (java.io.IOException e) {
@@ -99,8 +99,13 @@ public final class OneShotRun {
                     .append(" (list with --dead-letters, replay with --replay)\n");
         }
         text.append("Result: ").append(summary.deadLetterCount() == 0 ? "OK" : "FAILED").append('\n');
-        System.out.print(text);
-        System.out.flush();
+        if (LogFormat.JSON.equals(LogFormat.check(new Settings(context)))) {
+            // the console is one JSON object per line then: the summary is one more of them
+            LOG.info(text.toString().strip());
+        } else {
+            System.out.print(text);
+            System.out.flush();
+        }
     }
 
     private static void appendCounts(StringBuilder text, Map<String, Long> counts) {

@@ -34,6 +34,7 @@ public class RelayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        LogFormat.check(settings);
         Registry registry = context.getRegistry();
         // tests bind a fixed clock first; everything that ages records reads this one
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
