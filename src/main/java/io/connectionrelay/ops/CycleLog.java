@@ -46,13 +46,16 @@ public class CycleLog extends ServiceSupport {
         final LongAdder records = new LongAdder();
         final Map<String, LongAdder> routed = new ConcurrentSkipListMap<>();
         volatile String publishedCsv;
+        /** Only the progress thread reads and writes it. */
+        Instant lastReported;
 
         Tally(String source, Instant started) {
             this.source = source;
             this.started = started;
+            this.lastReported = started;
         }
 
-        /** "50 records (csv 33, webhook 43)": records routed, and to which channel. */
+        /** "50 records routed (csv 33, webhook 43)": a record routed to two channels counts in both. */
         String routing() {
             long count = records.sum();
             if (count == 0) {
@@ -69,7 +72,7 @@ public class CycleLog extends ServiceSupport {
         this.context = context;
         this.progressInterval = settings.getDuration(PROGRESS_INTERVAL, Duration.ofSeconds(10));
         if (progressInterval.isNegative()) {
-            throw Settings.invalid(PROGRESS_INTERVAL, String.valueOf(progressInterval), "a duration such as 10s, or 0 for none");
+            throw Settings.invalid(PROGRESS_INTERVAL, settings.get(PROGRESS_INTERVAL, ""), "a duration such as 10s, or 0 for none");
         }
     }
 
@@ -111,9 +114,10 @@ public class CycleLog extends ServiceSupport {
     @Override
     protected void doStart() {
         if (!progressInterval.isZero()) {
-            long millis = progressInterval.toMillis();
+            // a tick well inside the interval, so a cycle is reported close to every interval of its own age
+            long tick = Math.max(10, Math.min(1000, progressInterval.toMillis() / 4));
             progress = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "cycle-progress");
-            progress.scheduleWithFixedDelay(this::logProgress, millis, millis, TimeUnit.MILLISECONDS);
+            progress.scheduleWithFixedDelay(this::logProgress, tick, tick, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -129,10 +133,10 @@ public class CycleLog extends ServiceSupport {
     private void logProgress() {
         Instant now = Instant.now();
         running.forEach((cycle, tally) -> {
-            Duration age = Duration.between(tally.started, now);
-            if (age.compareTo(progressInterval) >= 0) {
-                log(Level.INFO, tally.source, cycle, "Cycle of {} running for {}: {} so far", tally.source, seconds(age),
-                        tally.routing());
+            if (Duration.between(tally.lastReported, now).compareTo(progressInterval) >= 0) {
+                tally.lastReported = now;
+                log(Level.INFO, tally.source, cycle, "Cycle of {} running for {}: {} so far", tally.source,
+                        seconds(Duration.between(tally.started, now)), tally.routing());
             }
         });
     }
