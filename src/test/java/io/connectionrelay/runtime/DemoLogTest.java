@@ -57,7 +57,9 @@ class DemoLogTest {
         List<String> events = run.stdout().stream().filter(l -> LOG_LINE.matcher(l).matches()).toList();
         System.out.printf("demo --once: %d output lines, %d log lines (%d INFO)%n", run.stdout().size(), events.size(),
                 events.stream().filter(l -> l.contains(" INFO ")).count());
-        assertThat(run.stdout()).as("the whole output, startup and one-shot summaries included").hasSizeLessThanOrEqualTo(SCREEN)
+        // a loaded machine adds a progress line per 10 s of a slow cycle: not what the screen is for
+        assertThat(run.stdout().stream().filter(l -> !l.contains(" running for ")).toList())
+                .as("the whole output, startup and one-shot summaries included").hasSizeLessThanOrEqualTo(SCREEN)
                 .noneMatch(l -> l.contains("Started ") || l.contains("Stopped ") 
                         || (l.contains("summary") && !l.contains("one-shot summary")) || l.contains("Demo receiver"));
         // nothing but the startup summary and the cycles' lines (progress ones too, on a slow machine)
