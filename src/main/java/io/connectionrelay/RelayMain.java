@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.runtime.LogFormat;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.runtime.StartupFailure;
@@ -26,6 +27,7 @@ public final class RelayMain {
     }
 
     public static void main(String[] args) {
+        LogFormat.chooseBeforeLogging(RelayApplication.profile());
         Main main = new Main();
         try {
             run(main, Arrays.asList(args));

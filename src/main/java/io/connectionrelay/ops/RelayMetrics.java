@@ -1,7 +1,9 @@
 package io.connectionrelay.ops;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 
 import io.connectionrelay.record.CanonicalStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -81,6 +83,29 @@ public class RelayMetrics {
         Gauge.builder("relay.dead.letter.entries", entries, RelayMetrics::callOrNaN)
                 .description("Entries in the dead-letter store now; replay removes the ones that succeed")
                 // nothing else holds the method reference: a weak one would read NaN after the next GC
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * [relay_source_period_seconds{source}] how often a source is polled, so an alert can count
+     * missed cycles in periods of each source rather than in one fixed time for all.
+     */
+    public void sourcePeriod(String source, Duration period) {
+        Gauge.builder("relay.source.period", period, p -> p.toMillis() / 1000.0)
+                .description("The source's poll period (relay.source.<name>.period)")
+                .baseUnit("seconds").tag("source", label(source))
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * [relay_ready] 1 while /observe/health/ready answers UP, 0 while DOWN: Prometheus scrapes
+     * metrics, not health endpoints, and alerts need the readiness as a series.
+     */
+    public void watchReadiness(BooleanSupplier ready) {
+        Gauge.builder("relay.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while the relay's readiness check is UP, 0 while it is DOWN")
                 .strongReference(true)
                 .register(registry);
     }

@@ -50,7 +50,7 @@ public final class OneShotRun {
         boolean escaped = false;
         try (ProducerTemplate producer = context.createProducerTemplate()) {
             for (String route : sources) {
-                LOG.info("One-shot cycle of source {}", route.substring("poll-".length()));
+                LOG.debug("One-shot cycle of source {}", route.substring("poll-".length()));
                 escaped |= !cycle(producer, route);
             }
         } catch (java.io.IOException e) {
@@ -126,8 +126,13 @@ public final class OneShotRun {
             appendCounts(text, summary.deadLettersNotStoredCounts());
         }
         text.append("Result: ").append(summary.ok() && !escaped ? "OK" : "FAILED").append('\n');
-        System.out.print(text);
-        System.out.flush();
+        if (LogFormat.JSON.equals(new Settings(context).get(LogFormat.KEY, LogFormat.TEXT))) {
+            // the console is one JSON object per line then: the summary is one more of them
+            LOG.info(text.toString().strip());
+        } else {
+            System.out.print(text);
+            System.out.flush();
+        }
     }
 
     private static void appendCounts(StringBuilder text, Map<String, Long> counts) {

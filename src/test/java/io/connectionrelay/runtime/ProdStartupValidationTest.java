@@ -76,6 +76,13 @@ class ProdStartupValidationTest {
     }
 
     @Test
+    void anUnknownLogFormatNamesTheSettingAndTheChoices() {
+        assertThat(startupFailure(Map.of("relay.log.format", "xml", "relay.routing.active", "csv",
+                "relay.routing.pending", "csv", "relay.routing.inactive", "csv")))
+                .contains("relay.log.format", "RELAY_LOG_FORMAT", "'xml'", "text, json");
+    }
+
+    @Test
     void aCompleteConfigurationStarts() throws Exception {
         start(Map.of(
                 "relay.sources", "crux-eu",
