@@ -182,6 +182,7 @@ public final class SettingsSchema {
             // the pool refuses less than 250 ms
             setting("relay.state.connection-timeout", duration(Duration.ofMillis(250))),
             setting("relay.dead-letter.folder", TEXT),
+            setting("relay.dead-letter.stale-claim-after", duration(MILLISECOND)),
             setting("relay.once.timeout", duration(MILLISECOND)),
             setting("relay.health.failed-cycles-threshold", atLeast(1)),
             setting("camel.server.enabled", BOOLEAN),
