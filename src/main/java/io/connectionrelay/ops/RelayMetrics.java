@@ -21,6 +21,8 @@ public class RelayMetrics {
     public static final String DELIVERED = "relay.deliveries";
     public static final String FAILED = "relay.delivery.failures";
     public static final String DEAD_LETTERS = "relay.dead.letters";
+    public static final String DEAD_LETTERS_NOT_STORED = "relay.dead.letter.write.failures";
+    public static final String DUPLICATES = "relay.duplicate.records";
     /** Channel label of a record whose status routes nowhere. */
     public static final String NO_CHANNEL = "none";
 
@@ -61,9 +63,19 @@ public class RelayMetrics {
         registry.counter(FAILED, "channel", label(channel), "target", label(target)).increment();
     }
 
+    /** [relay_duplicate_records_total{source}] a record dropped: its connection already went through in this cycle. */
+    public void duplicate(String source) {
+        registry.counter(DUPLICATES, "source", label(source)).increment();
+    }
+
     /** [relay_dead_letters_total{stage}] one entry written to the dead-letter store. */
     public void deadLettered(String stage) {
         registry.counter(DEAD_LETTERS, "stage", label(stage)).increment();
+    }
+
+    /** [relay_dead_letter_write_failures_total{stage}] a failure whose dead letter could not be written: lost unless redone. */
+    public void deadLetterNotStored(String stage) {
+        registry.counter(DEAD_LETTERS_NOT_STORED, "stage", label(stage)).increment();
     }
 
     /** [relay_dead_letter_entries] entries waiting in the dead-letter store, read at each scrape. */

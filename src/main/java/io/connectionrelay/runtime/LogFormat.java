@@ -14,7 +14,7 @@ import java.util.Properties;
  * Logback reads its configuration before Camel loads the settings, so {@link #chooseBeforeLogging}
  * resolves the value the way Camel would (system property, then RELAY_LOG_FORMAT, then the profile's
  * file, then application.properties) and hands it to logback.xml as the system property
- * relay.log.format; once Camel runs, {@link #check} turns a wrong value into a configuration error.
+ * relay.log.format; once Camel runs, SettingsSchema turns a wrong value into a configuration error.
  */
 public final class LogFormat {
 
@@ -39,15 +39,6 @@ public final class LogFormat {
             }
         }
         System.setProperty(KEY, isBlank(format) ? TEXT : format.trim().toLowerCase(Locale.ROOT));
-    }
-
-    /** The format the settings ask for, failing startup like any other wrong setting. */
-    public static String check(Settings settings) {
-        String format = settings.get(KEY, TEXT).toLowerCase(Locale.ROOT);
-        if (!FORMATS.contains(format)) {
-            throw Settings.invalid(KEY, format, "one of " + String.join(", ", FORMATS));
-        }
-        return format;
     }
 
     private static String fromFile(Path file) {

@@ -10,7 +10,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
  * The console encoder of logback.xml: text lines through {@link MaskingPatternLayout}, or with
  * format json one JSON object per line through {@link MaskingJsonLayout}. Either way every
  * credential is masked. An unknown format logs text (the relay then stops on the setting, see
- * {@link LogFormat#check}).
+ * SettingsSchema).
  */
 public class RelayLogEncoder extends LayoutWrappingEncoder<ILoggingEvent> {
 
