@@ -1,19 +1,15 @@
 package io.connectionrelay.app;
 
-import java.time.Clock;
-
-import javax.sql.DataSource;
-
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.core.DeadLetters;
-import io.connectionrelay.enrich.AccountManagerDirectory;
-import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
+import io.connectionrelay.normalize.DuplicateConnections;
 import io.connectionrelay.normalize.Normalizer;
 import io.connectionrelay.normalize.TerminalConnectionMapper;
 import io.connectionrelay.normalize.VendorMapper;
+import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.route.ChannelRouter;
@@ -36,7 +32,8 @@ import org.apache.camel.spi.Registry;
  *  1 poll       timer -&gt; direct:poll-SOURCE          YAML routes/poll/VENDOR-source.yaml, one route per relay.sources
  *                 GET + auth + retry (direct:upstream-fetch, UpstreamFetchRoutes); the body split into chunks
  *  2 normalize  direct:normalize-VENDOR               vendor elements -&gt; records (VendorMapper)
- *  3 enrich     direct:enrich                         account manager, connection history (one batch per chunk)
+ *  3 enrich     direct:enrich                         repeats dropped, account manager, connection history
+ *                                                     (one SELECT and one batched write per chunk)
  *  4 route      direct:route                          routing table: one chunk per channel
  *  5 deliver    direct:deliver-CHANNEL                YAML routes/deliver/CHANNEL.yaml, channels registered below
  *  6 cycle end  direct:cycle-end, direct:cycle-failed each channel's hooks, registered below
@@ -60,38 +57,43 @@ public class ConnectionPipeline extends RouteBuilder {
         normalize("normalize-crux", "direct:normalize-crux", new CruxConnectionMapper(settings), deadLetters);
         normalize("normalize-terminal", "direct:normalize-terminal", new TerminalConnectionMapper(settings), deadLetters);
 
-        // 3 enrich
-        ConnectionHistory history = new ConnectionHistory(registry.findSingleByType(DataSource.class));
-        getContext().addService(history);
-        RecordEnricher enricher = new RecordEnricher(AccountManagerDirectory.load(settings), history,
-                registry.lookupByNameAndType("relayClock", Clock.class));
+        // 3 enrich: a connection listed twice in one cycle goes through once, before the connection
+        // history could see it change status within the cycle
+        DuplicateConnections duplicates = registry.findSingleByType(DuplicateConnections.class);
+        RecordEnricher enricher = registry.findSingleByType(RecordEnricher.class);
         from("direct:enrich").routeId("enrich").routeConfigurationId("enrich")
-                .process(e -> e.getMessage().setBody(enricher.enrich(RecordJson.chunk(e.getMessage().getBody()))))
+                .process(e -> e.getMessage().setBody(enricher.enrich(duplicates.firstInCycle(CycleContext.of(e),
+                        RecordJson.chunk(e.getMessage().getBody())))))
                 .to("direct:route");
 
         // 4 route, 5 deliver
         Channels channels = channels();
         registry.bind("channels", channels);
-        ChannelRouter router = new ChannelRouter(registry.findSingleByType(RoutingTable.class), channels, metrics);
+        ChannelRouter router = new ChannelRouter(registry.findSingleByType(RoutingTable.class), channels, metrics,
+                registry.findSingleByType(CycleLog.class));
         from("direct:route").routeId("route").routeConfigurationId("route")
-                .process(e -> e.getMessage().setBody(router.route(RecordJson.chunk(e.getMessage().getBody()))))
+                .process(e -> e.getMessage().setBody(router.route(CycleContext.of(e),
+                        RecordJson.chunk(e.getMessage().getBody()))))
                 .split(body())
                     .process(ConnectionPipeline::toChannel)
                     .recipientList(exchangeProperty(DELIVER_TO))
                 .end();
 
-        // 6 cycle end: metrics, then each channel's hook, in registration order
+        // 6 cycle end: metrics, then each channel's hook in registration order, then the cycle's line
         RouteDefinition ended = from("direct:cycle-end").routeId("cycle-end")
                 .process(e -> {
                     CycleContext cycle = CycleContext.of(e);
-                    log.info("Cycle {} of {} polled {} connection(s)", cycle.id(), cycle.source(), cycle.elements());
                     metrics.polled(cycle.source(), cycle.elements());
+                    duplicates.cycleEnded(cycle);
                 });
         channels.cycleEndHooks().forEach(ended::to);
-        ended.bean("cycleOutcomes", "succeeded");
+        ended.bean("cycleOutcomes", "succeeded").bean("cycleLog", "succeeded");
 
-        RouteDefinition failed = from("direct:cycle-failed").routeId("cycle-failed").bean("cycleOutcomes", "failed");
+        RouteDefinition failed = from("direct:cycle-failed").routeId("cycle-failed")
+                .bean("cycleOutcomes", "failed")
+                .process(e -> duplicates.cycleEnded(CycleContext.of(e)));
         channels.cycleFailedHooks().forEach(failed::to);
+        failed.bean("cycleLog", "failed");
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.connectionrelay.app;
 
-import java.time.Duration;
-
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetterPolicy;
 import io.connectionrelay.deadletter.AttemptCount;
@@ -50,7 +48,7 @@ public class FailurePolicies extends RouteConfigurationBuilder {
                 .onException(Exception.class).logStackTrace(false).handled(true)
                 .process(DeadLetterPolicy.stage("deliver"))
                 .end();
-        csv(settings);
+        csv();
     }
 
     private void upstream(Settings settings) {
@@ -61,10 +59,16 @@ public class FailurePolicies extends RouteConfigurationBuilder {
         RouteConfigurationDefinition cycle = routeConfiguration("upstream");
         retrying(cycle, retries, beforeRetry).process(poll).to("direct:cycle-failed").end();
         reauthenticating(cycle, beforeRetry).process(poll).to("direct:cycle-failed").end();
-        cycle.onException(UpstreamException.Permanent.class, MalformedPayloadException.class)
+        // everything else ends the cycle as failed, whatever threw it: a 4xx, a malformed body, or
+        // an exception nobody foresaw (the splitter's iterator, a cycle-end step); otherwise it
+        // would escape to the caller, uncounted, with no dead letter
+        cycle.onException(Exception.class)
                 .logStackTrace(false).handled(true)
                 .process(poll).to("direct:cycle-failed")
                 .end();
+        // a failure whose handling failed too (the dead letter could not be written) gets past
+        // the handlers above: the cycle still ends as failed
+        cycle.onCompletion().onFailureOnly().to("direct:cycle-failed");
 
         DeadLetterPolicy record = DeadLetterPolicy.stage("enrich")
                 .replayUri(exchange -> "direct:poll-" + CycleContext.of(exchange).source())
@@ -99,17 +103,16 @@ public class FailurePolicies extends RouteConfigurationBuilder {
 
     /**
      * A cycle's CSV that cannot be published is counted as a failed delivery and dead-lettered with
-     * its contents and published name, to be replayed into direct:csv-publish; the staged copy is
-     * removed. SFTP failures (server down, timeouts, refused login or host key) are retried first;
+     * its contents and published name, to be replayed into direct:csv-publish; after an SFTP
+     * failure the staged copy is removed. SFTP failures (server down, timeouts, refused login or host key) are retried first;
      * a refused file name is not worth retrying.
      */
-    private void csv(Settings settings) {
+    private void csv() {
         DeadLetterPolicy publish = DeadLetterPolicy.stage("csv").channel("csv").keepHeaders(Exchange.FILE_NAME);
         routeConfiguration("csv-publish")
                 .onException(Exception.class).logStackTrace(false).handled(true)
                 .bean("relayMetrics", "failed('csv', ${exchangeProperty.relayTarget})")
                 .process(publish)
-                .bean("csvExport", "cleanUp")
                 .end();
         RouteConfigurationDefinition sftp = routeConfiguration("csv-sftp");
         sftp.onException(IllegalArgumentException.class).handled(true)
@@ -118,17 +121,8 @@ public class FailurePolicies extends RouteConfigurationBuilder {
                 .bean("csvExport", "cleanUp")
                 .end();
         sftp.onException(Exception.class)
-                .maximumRedeliveries(settings.getInt("relay.csv.sftp.retry.max-retries", 5))
-                .redeliveryDelay(settings.getDuration("relay.csv.sftp.retry.initial-delay",
-                        Duration.ofSeconds(2)).toMillis())
-                .maximumRedeliveryDelay(settings.getDuration("relay.csv.sftp.retry.max-delay",
-                        Duration.ofMinutes(1)).toMillis())
-                .useExponentialBackOff()
-                .backOffMultiplier(2)
-                .useCollisionAvoidance()
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logRetryAttempted(true)
-                .logStackTrace(false)
+                // relay.csv.sftp.retry.*, built by CsvTarget
+                .redeliveryPolicyRef("csvSftpRedelivery")
                 // Camel drops its retry counter before a handled onException: keep it for the entry
                 .onExceptionOccurred(new AttemptCount())
                 .handled(true)

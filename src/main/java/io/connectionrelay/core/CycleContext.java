@@ -27,20 +27,35 @@ public final class CycleContext {
     private final String vendor;
     private final String id;
     private final Instant started;
+    private final boolean replay;
     private final AtomicLong elements = new AtomicLong();
 
     public CycleContext(String source, String vendor, String id, Instant started) {
+        this(source, vendor, id, started, false);
+    }
+
+    private CycleContext(String source, String vendor, String id, Instant started, boolean replay) {
         this.source = source;
         this.vendor = vendor;
         this.id = id;
         this.started = started;
+        this.replay = replay;
     }
 
     /** Starts a cycle of this source on the exchange that polls it (the source templates' first step). */
     public static void begin(Exchange exchange, String source, String vendor) {
+        exchange.setProperty(PROPERTY, started(source, vendor, false));
+    }
+
+    /** A cycle holding only what a replay sends: channels must not present it as a full snapshot. */
+    public static CycleContext beginReplay(String source, String vendor) {
+        return started(source, vendor, true);
+    }
+
+    private static CycleContext started(String source, String vendor, boolean replay) {
         Instant now = Instant.now();
-        exchange.setProperty(PROPERTY, new CycleContext(source, vendor,
-                source + "-" + now.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8), now));
+        return new CycleContext(source, vendor,
+                source + "-" + now.toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8), now, replay);
     }
 
     /** The cycle this exchange belongs to; fails when it belongs to none, which is a wiring error. */
@@ -72,6 +87,10 @@ public final class CycleContext {
 
     public Instant started() {
         return started;
+    }
+
+    public boolean isReplay() {
+        return replay;
     }
 
     public void counted(long more) {

@@ -45,6 +45,13 @@ public record DeadLetter(
     public static final String CHANNEL = "relayChannel";
     /** Set by a route whose replay enters at another endpoint than its own. */
     public static final String REPLAY_URI = "relayReplayUri";
+    /** Set (true) by a failure handler whose dead letter could not be stored. */
+    static final String NOT_STORED = "relayDeadLetterNotStored";
+
+    /** False when this exchange's failure could not be written to the store. */
+    public static boolean stored(Exchange exchange) {
+        return !exchange.getProperty(NOT_STORED, false, Boolean.class);
+    }
 
     /** A record (or element) a stage set aside within its cycle while the rest of its chunk went on. */
     public static DeadLetter ofRecord(Exchange exchange, String stage, String step, Throwable error, Object payload,

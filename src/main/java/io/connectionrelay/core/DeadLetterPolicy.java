@@ -71,7 +71,9 @@ public final class DeadLetterPolicy implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        exchange.getContext().getRegistry().findSingleByType(DeadLetters.class).write(letter(exchange));
+        if (!exchange.getContext().getRegistry().findSingleByType(DeadLetters.class).write(letter(exchange))) {
+            exchange.setProperty(DeadLetter.NOT_STORED, true);
+        }
     }
 
     DeadLetter letter(Exchange exchange) {

@@ -2,10 +2,11 @@ package io.connectionrelay.core;
 
 /**
  * Where a failure that survived its retries is kept for a replay (the dead-letter store). Every
- * failure handler hands it an explicit {@link DeadLetter}; if keeping it fails, that failure
- * propagates: a failure to record a failure is itself a failure.
+ * failure handler hands it an explicit {@link DeadLetter}. A failure to keep one is itself a
+ * failure: the store counts and reports it, and answers false so the handler can say so.
  */
 public interface DeadLetters {
 
-    void write(DeadLetter letter) throws Exception;
+    /** @return false when the letter could not be stored */
+    boolean write(DeadLetter letter);
 }

@@ -11,7 +11,10 @@ import org.apache.camel.ProducerTemplate;
 /**
  * Replayed records travel in a new poll cycle of their source, as if polled again: channels that
  * gather a cycle's records (a CSV file, a digest) would otherwise hold them for a cycle that has
- * long ended and never publish them. Entries of a whole poll replay themselves into a new cycle.
+ * long ended and never publish them. The cycle is marked as a replay ({@link CycleContext#isReplay}):
+ * it holds only the replayed records, so the CSV channel names its file as a replay and publishes
+ * nothing when no replayed record reached it. Entries of a whole poll replay themselves into a new
+ * (full) cycle.
  */
 final class ReplayCycles {
 
@@ -38,8 +41,7 @@ final class ReplayCycles {
         }
         Cycle cycle = bySource.computeIfAbsent(entry.source(), source -> {
             Cycle started = new Cycle();
-            CycleContext.begin(exchange, source, entry.properties().get(CycleContext.VENDOR));
-            started.context = CycleContext.of(exchange);
+            started.context = CycleContext.beginReplay(source, entry.properties().get(CycleContext.VENDOR));
             return started;
         });
         exchange.setProperty(CycleContext.PROPERTY, cycle.context);

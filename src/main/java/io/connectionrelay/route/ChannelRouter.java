@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
@@ -24,14 +26,16 @@ public class ChannelRouter {
     private final RoutingTable table;
     private final Channels channels;
     private final RelayMetrics metrics;
+    private final CycleLog cycleLog;
 
-    public ChannelRouter(RoutingTable table, Channels channels, RelayMetrics metrics) {
+    public ChannelRouter(RoutingTable table, Channels channels, RelayMetrics metrics, CycleLog cycleLog) {
         this.table = table;
         this.channels = channels;
         this.metrics = metrics;
+        this.cycleLog = cycleLog;
     }
 
-    public List<ChannelChunk> route(List<ConnectionRecord> chunk) {
+    public List<ChannelChunk> route(CycleContext cycle, List<ConnectionRecord> chunk) {
         Map<String, List<ConnectionRecord>> byChannel = new LinkedHashMap<>();
         Map<CanonicalStatus, Long> perStatus = new EnumMap<>(CanonicalStatus.class);
         for (ConnectionRecord record : chunk) {
@@ -41,6 +45,14 @@ public class ChannelRouter {
             }
         }
         perStatus.forEach((status, count) -> metrics.routed(status, table.channelsFor(status), count));
+        Map<String, Long> perChannel = new LinkedHashMap<>();
+        byChannel.forEach((name, records) -> perChannel.put(name, (long) records.size()));
+        long nowhere = perStatus.entrySet().stream().filter(e -> table.channelsFor(e.getKey()).isEmpty())
+                .mapToLong(Map.Entry::getValue).sum();
+        if (nowhere > 0) {
+            perChannel.put(RelayMetrics.NO_CHANNEL, nowhere);
+        }
+        cycleLog.routed(cycle, chunk.size(), perChannel);
         List<ChannelChunk> out = new ArrayList<>(byChannel.size());
         byChannel.forEach((name, records) -> out.add(new ChannelChunk(channels.named(name), records)));
         return out;

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * cycle's file is deleted, so no reader ever sees a partial export. A cycle cut short by a stop
  * (shutdown timeout) or a crash leaves its file in staging; it is deleted at the next start rather
  * than resumed, because every cycle polls the full list again.
+ * <p>
+ * A file named SOURCE-STAMP.csv is always a complete snapshot of a source's connections routed to
+ * csv, header-only when there are none (an empty account is a true snapshot, and tells "nothing"
+ * from "not run"). A replay cycle holds only the replayed records: its file is named
+ * SOURCE-replay-STAMP.csv, and it publishes nothing when no replayed record reached this channel.
+ * When the routing table sends nothing to csv, no file is published at all.
  */
 public class CsvExport implements StartupListener {
 
@@ -53,14 +59,25 @@ public class CsvExport implements StartupListener {
 
     private final Path staging;
     private final boolean formulaGuard;
+    private final boolean routed;
     private final Map<String, CycleFile> open = new ConcurrentHashMap<>();
 
-    private record CycleFile(Path path, Writer writer) {
+    private static final class CycleFile {
+        final Path path;
+        final Writer writer;
+        long rows;
+
+        CycleFile(Path path, Writer writer) {
+            this.path = path;
+            this.writer = writer;
+        }
     }
 
-    public CsvExport(Settings settings) {
+    /** routed: whether the routing table sends any status to csv. */
+    public CsvExport(Settings settings, boolean routed) {
         this.staging = Path.of(settings.get("relay.csv.staging-folder", "data/staging/csv"));
         this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+        this.routed = routed;
     }
 
     /** Deletes the staged files of cycles that an earlier run never finished. */
@@ -99,24 +116,32 @@ public class CsvExport implements StartupListener {
         }
         CycleFile file = fileFor(CycleContext.of(exchange));
         synchronized (file) {
-            file.writer().append(rows);
+            file.writer.append(rows);
+            file.rows += chunk.size();
         }
     }
 
     /**
      * Closes the cycle's file and puts it in the body with CamelFileName set to its published
-     * name, SOURCE-yyyyMMddTHHmmssSSSZ.csv. A cycle that routed nothing to CSV still publishes its
-     * header, so "no rows" and "not run" look different.
+     * name: SOURCE-yyyyMMddTHHmmssSSSZ.csv for a snapshot, SOURCE-replay-yyyyMMddTHHmmssSSSZ.csv for
+     * a replay's records. The body is null when there is nothing to publish: a replay that brought
+     * no record here, or a relay that routes nothing to csv.
      */
     public void finish(Exchange exchange) throws IOException {
         CycleContext cycle = CycleContext.of(exchange);
+        CycleFile gathered = open.get(cycle.id());
+        if (!routed || cycle.isReplay() && (gathered == null || gathered.rows == 0)) {
+            discard(exchange);
+            exchange.getMessage().setBody(null);
+            return;
+        }
         CycleFile file = fileFor(cycle);
         synchronized (file) {
-            file.writer().close();
+            file.writer.close();
         }
         open.remove(cycle.id());
-        exchange.setProperty(STAGED, file.path());
-        exchange.getMessage().setBody(file.path().toFile());
+        exchange.setProperty(STAGED, file.path);
+        exchange.getMessage().setBody(file.path.toFile());
         exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(cycle));
     }
 
@@ -125,9 +150,9 @@ public class CsvExport implements StartupListener {
         CycleFile file = open.remove(CycleContext.of(exchange).id());
         if (file != null) {
             synchronized (file) {
-                file.writer().close();
+                file.writer.close();
             }
-            Files.deleteIfExists(file.path());
+            Files.deleteIfExists(file.path);
         }
     }
 
@@ -159,6 +184,7 @@ public class CsvExport implements StartupListener {
     }
 
     private static String publishedName(CycleContext cycle) {
-        return FileNames.safe(cycle.source()) + "-" + STAMP.format(cycle.started()) + ".csv";
+        return FileNames.safe(cycle.source()) + (cycle.isReplay() ? "-replay-" : "-") + STAMP.format(cycle.started())
+                + ".csv";
     }
 }

@@ -105,7 +105,7 @@ class FileNamesTest {
             exchange.setProperty(CycleContext.PROPERTY, new CycleContext(hostileSource, "crux", hostileSource + "-1-x",
                     Instant.parse("2026-11-23T12:00:00Z")));
 
-            new CsvExport(new Settings(context)).finish(exchange);
+            new CsvExport(new Settings(context), true).finish(exchange);
 
             Path staged = exchange.getMessage().getBody(File.class).toPath();
             assertThat(staged.getParent()).isEqualTo(staging);
