@@ -1,8 +1,5 @@
 package io.connectionrelay.deliver.webhook;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -32,19 +29,6 @@ public final class WebhookChannel {
 
     public static final String QUEUE_SIZE = "relay.webhook.queue-size";
 
-    /**
-     * Camel's own table for JdbcMessageIdRepository, created here with IF NOT EXISTS: the
-     * repository's own check-then-create runs in one transaction, which PostgreSQL aborts at the
-     * failed check, so it cannot create the table there.
-     */
-    public static final String PARKED_DDL = """
-            CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
-                processorName VARCHAR(255) NOT NULL,
-                messageId     VARCHAR(100) NOT NULL,
-                createdAt     TIMESTAMP,
-                PRIMARY KEY (processorName, messageId)
-            )""";
-
     private WebhookChannel() {
     }
 
@@ -55,9 +39,9 @@ public final class WebhookChannel {
         DataSource state = registry.lookupByNameAndType("relayDataSource", DataSource.class);
         WebhookLedger ledger = new WebhookLedger(state);
         JdbcMessageIdRepository deadLettered = new JdbcMessageIdRepository(state, "webhook-dead-lettered");
+        // the schema is Flyway's (StateDatabase)
         deadLettered.setCreateTableIfNotExists(false);
         if (!subscribers.isEmpty()) {
-            createTables(state);
             context.addService(deadLettered);
         }
         int queueSize = settings.getInt(QUEUE_SIZE, 10_000);
@@ -76,13 +60,4 @@ public final class WebhookChannel {
                 new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
     }
 
-    private static void createTables(DataSource state) {
-        try (Connection connection = state.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(WebhookLedger.DDL);
-            statement.execute(PARKED_DDL);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the webhook channel's tables in the state database "
-                    + "(relay.state.jdbc-url): " + e.getMessage(), e);
-        }
-    }
 }

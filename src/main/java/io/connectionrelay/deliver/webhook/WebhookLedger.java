@@ -20,17 +20,6 @@ import javax.sql.DataSource;
  */
 public class WebhookLedger {
 
-    public static final String DDL = """
-            CREATE TABLE IF NOT EXISTS relay_webhook_ledger (
-                connection_key VARCHAR(512) NOT NULL,
-                subscriber     VARCHAR(64)  NOT NULL,
-                status         VARCHAR(16)  NOT NULL,
-                fingerprint    VARCHAR(64)  NOT NULL,
-                event_id       VARCHAR(64)  NOT NULL,
-                delivered_at   TIMESTAMP WITH TIME ZONE NOT NULL,
-                PRIMARY KEY (connection_key, subscriber)
-            )""";
-
     /** What one subscriber last heard about one connection. */
     public record Entry(String status, String fingerprint, String eventId) {
     }
