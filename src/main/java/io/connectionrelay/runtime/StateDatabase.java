@@ -58,7 +58,7 @@ public final class StateDatabase implements Service {
      * A database an earlier version of the relay made (its tables, no schema history) is taken as
      * version 0, and V1's IF NOT EXISTS leaves its tables as they are.
      */
-    static void migrate(DataSource database) {
+    public static void migrate(DataSource database) {
         Flyway.configure()
                 .dataSource(database)
                 .locations("classpath:db/migration/" + vendor(database))
