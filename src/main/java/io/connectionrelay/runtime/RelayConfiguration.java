@@ -5,6 +5,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.cluster.ClusterSettings;
+import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
@@ -39,10 +41,16 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
+        ClusterSettings cluster = ClusterSettings.read(settings);
+        registry.bind("clusterSettings", cluster);
         StateDatabase database = new StateDatabase(settings);
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
+        if (cluster.enabled() && !settings.getBoolean("relay.once", false)) {
+            // a source schedule each, and the digest window's cron
+            ClusteredSchedules.configure(context, cluster, state, settings.getList("relay.sources").size() + 1);
+        }
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);
         SecretMasker masker = new SecretMasker(settings);

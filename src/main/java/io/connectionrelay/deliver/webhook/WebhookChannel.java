@@ -1,10 +1,13 @@
 package io.connectionrelay.deliver.webhook;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.cluster.ClaimOwner;
+import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.poll.Backoff;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
@@ -16,7 +19,8 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 /**
  * Binds the webhook channel's beans (routes/deliver/webhook.yaml names them). Three kinds of state:
  * <ul>
- *   <li>the delivery ledger (table relay_webhook_ledger): what each subscriber last acknowledged;</li>
+ *   <li>the delivery ledger (table relay_webhook_ledger): what each subscriber last acknowledged,
+ *       and the claim on the change being delivered now, shared by every replica;</li>
  *   <li>Camel's JdbcMessageIdRepository (table CAMEL_MESSAGEPROCESSED, processor name
  *       webhook-dead-lettered): event ids waiting in the dead-letter store, so a failing
  *       subscriber gets one dead letter per change, not one per poll, across restarts too;</li>
@@ -28,6 +32,8 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 public final class WebhookChannel {
 
     public static final String QUEUE_SIZE = "relay.webhook.queue-size";
+    /** How long a detected change stays the claiming replica's to deliver before another cycle may send it again. */
+    public static final String IN_FLIGHT_TIMEOUT = "relay.webhook.in-flight-timeout";
 
     private WebhookChannel() {
     }
@@ -37,12 +43,15 @@ public final class WebhookChannel {
         WebhookSubscribers subscribers = new WebhookSubscribers(settings);
         Registry registry = context.getRegistry();
         DataSource state = registry.lookupByNameAndType("relayDataSource", DataSource.class);
-        WebhookLedger ledger = new WebhookLedger(state);
+        ClaimOwner owner = ClaimOwner.of(registry.lookupByNameAndType("clusterSettings", ClusterSettings.class),
+                context.getName(), settings.getDuration(IN_FLIGHT_TIMEOUT, Duration.ofMinutes(15)));
+        WebhookLedger ledger = new WebhookLedger(state, owner);
         JdbcMessageIdRepository deadLettered = new JdbcMessageIdRepository(state, "webhook-dead-lettered");
         // the schema is Flyway's (StateDatabase)
         deadLettered.setCreateTableIfNotExists(false);
         if (!subscribers.isEmpty()) {
             context.addService(deadLettered);
+            releaseOwnClaims(ledger);
         }
         int queueSize = settings.getInt(QUEUE_SIZE, 10_000);
         IdempotentRepository inFlight = MemoryIdempotentRepository
@@ -58,6 +67,15 @@ public final class WebhookChannel {
                 new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock));
         registry.bind("webhookDeliveries",
                 new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
+    }
+
+    private static void releaseOwnClaims(WebhookLedger ledger) {
+        try {
+            ledger.releaseOwnClaims();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot release this instance's webhook claims in the state database "
+                    + "(relay.state.jdbc-url): " + e.getMessage(), e);
+        }
     }
 
 }

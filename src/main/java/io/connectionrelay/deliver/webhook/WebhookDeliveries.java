@@ -140,11 +140,13 @@ public class WebhookDeliveries implements AggregationStrategy {
     }
 
     /** In the dead-letter store now: not detected again until a replay delivers it or the connection changes. */
-    public void parked(Exchange exchange) {
+    public void parked(Exchange exchange) throws SQLException {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id != null) {
             deadLettered.add(id);
             inFlight.remove(id);
+            ledger.release(exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class),
+                    exchange.getProperty(WebhookEvent.CONNECTION, String.class), id);
         }
     }
 
