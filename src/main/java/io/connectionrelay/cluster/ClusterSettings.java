@@ -22,26 +22,12 @@ public record ClusterSettings(boolean enabled, String instanceId, Duration check
     /** Quartz's own margin on top of the check-in interval before it declares a replica dead. */
     static final Duration QUARTZ_GRACE = Duration.ofMillis(7500);
 
-    /** Reads and checks the settings: cluster mode needs the shared database to be PostgreSQL. */
+    /** Reads the settings, which SettingsSchema has checked (cluster mode with a PostgreSQL state database). */
     public static ClusterSettings read(Settings settings) {
-        boolean enabled = settings.getBoolean(ENABLED, false);
-        String url = settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay");
-        if (enabled && !url.startsWith("jdbc:postgresql:")) {
-            throw new IllegalStateException("Setting " + ENABLED + " (environment variable " + Settings.envName(ENABLED)
-                    + ") is 'true', which needs a PostgreSQL state database that every replica shares: set "
-                    + "relay.state.jdbc-url (environment variable RELAY_STATE_JDBC_URL) to jdbc:postgresql://HOST/DB; "
-                    + "it is " + (url.startsWith("jdbc:h2:") ? "an embedded H2 database of this process alone" : url));
-        }
-        Duration checkin = settings.getDuration(CHECKIN_INTERVAL, Duration.ofSeconds(5));
-        Duration misfire = settings.getDuration(MISFIRE_THRESHOLD, Duration.ofSeconds(10));
-        if (checkin.toMillis() < 500) {
-            throw Settings.invalid(CHECKIN_INTERVAL, settings.get(CHECKIN_INTERVAL, ""), "at least 500ms");
-        }
-        if (misfire.toMillis() < 1000) {
-            throw Settings.invalid(MISFIRE_THRESHOLD, settings.get(MISFIRE_THRESHOLD, ""), "at least 1s");
-        }
-        return new ClusterSettings(enabled, settings.get(INSTANCE_ID).orElseGet(ClusterSettings::defaultInstanceId),
-                checkin, misfire);
+        return new ClusterSettings(settings.getBoolean(ENABLED, false),
+                settings.get(INSTANCE_ID).orElseGet(ClusterSettings::defaultInstanceId),
+                settings.getDuration(CHECKIN_INTERVAL, Duration.ofSeconds(5)),
+                settings.getDuration(MISFIRE_THRESHOLD, Duration.ofSeconds(10)));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.runtime.Settings;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.util.StringHelper;
 
@@ -77,7 +78,7 @@ public class SourceInstances extends RouteBuilder {
         from(cluster.enabled() ? clusteredSchedule(id, period) : "timer:" + id + "?period=" + period.toMillis()
                 + "&delay=" + delay.toMillis())
                 .routeId("schedule-" + id)
-                .log("Polling source " + id + " (" + vendor + ")")
+                .log(LoggingLevel.DEBUG, "Polling source " + id + " (" + vendor + ")")
                 .to("direct:poll-" + id);
         return true;
     }

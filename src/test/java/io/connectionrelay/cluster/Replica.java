@@ -56,11 +56,6 @@ final class Replica {
         return process.isAlive();
     }
 
-    /** Lines that mean this replica began a poll of the source. */
-    long pollsBegun(String source) {
-        return log().lines().filter(l -> l.contains("Polling source " + source)).count();
-    }
-
     /** SIGKILL: no shutdown hook, no graceful stop, as when a host dies. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
