@@ -1,18 +1,15 @@
 package io.connectionrelay.deliver.email;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
-
 import javax.sql.DataSource;
 
+import io.connectionrelay.cluster.ClusterSettings;
+import org.apache.camel.processor.aggregate.jdbc.ClusteredJdbcAggregationRepository;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * Where open digests live between records and across restarts: Camel's JdbcAggregationRepository
- * on the relay's state database (bean relayDataSource). Its two tables are created when absent:
+ * on the relay's state database (bean relayDataSource), in two tables the schema migrations make:
  * email_digest holds each manager's open group, email_digest_completed a closed group until its
  * email is sent or dead-lettered, so a crash in between re-sends it on the next start.
  */
@@ -23,31 +20,27 @@ final class DigestRepository {
     private DigestRepository() {
     }
 
-    static JdbcAggregationRepository create(DataSource dataSource) {
-        createTables(dataSource);
-        JdbcAggregationRepository repository =
-                new JdbcAggregationRepository(new DataSourceTransactionManager(dataSource), TABLE, dataSource);
+    /**
+     * In cluster mode every replica runs recovery, and each would send the digests another replica
+     * has just closed and is still sending: there each replica recovers only what it closed itself
+     * (column instance_id), when it starts again under the same relay.cluster.instance-id. Not
+     * Camel's ClusteredPostgresAggregationRepository: on 4.17 its INSERT has fewer placeholders
+     * than it binds, and every window fails to close.
+     */
+    static JdbcAggregationRepository create(DataSource dataSource, ClusterSettings cluster) {
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        JdbcAggregationRepository repository;
+        if (cluster.enabled()) {
+            ClusteredJdbcAggregationRepository clustered =
+                    new ClusteredJdbcAggregationRepository(transactions, TABLE, dataSource);
+            clustered.setInstanceId(cluster.instanceId());
+            clustered.setRecoveryByInstance(true);
+            repository = clustered;
+        } else {
+            repository = new JdbcAggregationRepository(transactions, TABLE, dataSource);
+        }
         // a closed digest whose sending was cut short (the process died) is sent again after a restart
         repository.setUseRecovery(true);
         return repository;
-    }
-
-    /** The DDL for both databases the relay supports; README "Email digests" has it for PostgreSQL DBAs. */
-    static String ddl(String table, boolean postgres) {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(255) NOT NULL, exchange "
-                + (postgres ? "BYTEA" : "BLOB") + " NOT NULL, version BIGINT NOT NULL, CONSTRAINT " + table
-                + "_pk PRIMARY KEY (id))";
-    }
-
-    private static void createTables(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT)
-                    .contains("postgres");
-            statement.execute(ddl(TABLE, postgres));
-            statement.execute(ddl(TABLE + "_completed", postgres));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the email digest tables in the state database "
-                    + "(relay.state.jdbc-url): " + e.getMessage(), e);
-        }
     }
 }

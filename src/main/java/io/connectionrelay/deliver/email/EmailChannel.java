@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.route.RoutingTable;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
@@ -51,7 +52,8 @@ public final class EmailChannel {
         registry.bind("digestBatching", new DigestGathering(false));
         registry.bind("digestGathering", new DigestGathering(true));
         registry.bind("emailDigestRepository",
-                DigestRepository.create(registry.lookupByNameAndType("relayDataSource", DataSource.class)));
+                DigestRepository.create(registry.lookupByNameAndType("relayDataSource", DataSource.class),
+                        registry.lookupByNameAndType("clusterSettings", ClusterSettings.class)));
         // completed groups go on on the thread that completed them (the aggregator's default is a
         // thread of its own): a cycle's end has flushed and sent everything when it returns, so a
         // one-shot run's idle wait never misses a digest
