@@ -19,6 +19,7 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
@@ -90,6 +91,15 @@ abstract class EmailTestSupport extends RelayTestSupport {
     /** The digests received so far, oldest first. */
     List<MimeMessage> received() {
         return List.of(smtp.getReceivedMessages());
+    }
+
+    /** The address a digest went to. */
+    static String recipient(MimeMessage message) {
+        try {
+            return ((InternetAddress) message.getAllRecipients()[0]).getAddress();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The plain-text part of a digest. */
