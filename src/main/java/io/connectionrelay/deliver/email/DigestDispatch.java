@@ -59,10 +59,11 @@ public final class DigestDispatch {
     }
 
     /** A routed record (JSON from the route stage) as the channel keeps it; one no digest can reach fails here. */
-    public ConnectionRecord accept(String json) {
-        ConnectionRecord record = RecordJson.read(json);
+    public void accept(Exchange exchange) {
+        ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
         DigestRecipient.of(record);
-        return record;
+        exchange.getMessage().setBody(record);
+        exchange.getMessage().setHeader(DigestBatch.SOURCE, String.valueOf(record.source()));
     }
 
     /**
