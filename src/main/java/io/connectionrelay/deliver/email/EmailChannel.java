@@ -13,6 +13,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Binds the beans routes/deliver/email.yaml names, and checks the settings a routed email channel needs. */
 public final class EmailChannel {
@@ -20,6 +22,8 @@ public final class EmailChannel {
     static final String TRANSPORT_KEY = "relay.email.transport";
     static final String BATCH_KEY = "relay.email.batch-size";
     static final String CONCURRENCY_KEY = "relay.email.concurrency";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailChannel.class);
 
     private EmailChannel() {
     }
@@ -51,6 +55,10 @@ public final class EmailChannel {
                 settings.require("relay.email.smtp.host", "the SMTP server digests are sent through "
                         + "(or " + TRANSPORT_KEY + "=outbox to write .eml files instead)");
             }
+        }
+        if (!routed.isEmpty() && window.mode() == DigestWindow.Mode.CRON) {
+            LOG.info("Digests go out on {} in {}; next at {}", window.schedule(), window.zone(),
+                    window.nextScheduled(clock.instant()).atZone(window.zone()));
         }
         DigestLedger ledger = DigestLedger.open(registry.lookupByNameAndType("relayDataSource", DataSource.class));
         registry.bind("digestDispatch", new DigestDispatch(ledger, window, routed, clock));
