@@ -5,7 +5,7 @@
 --   state            its canonical status, or RESOLVED once it left the statuses routed to email
 --   resolved_as      the status it left for
 --   reported_state   what the manager's last digest that listed it said (NULL: never listed)
---   reported_in      that digest's Message-ID
+--   reported_in      the Message-ID of the digest that told reported_state (a reminder leaves it)
 --   changed_at       when state last changed: the news a digest waits for starts here
 -- A row whose state differs from reported_state is news. A RESOLVED row is deleted once a
 -- digest has reported it.

@@ -16,6 +16,7 @@ import io.connectionrelay.deliver.email.DigestLedger.Group;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
+import io.connectionrelay.runtime.Exchanges;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,14 @@ public final class DigestDispatch {
         }
     }
 
+    /**
+     * A source's cycle is over (or failed): its connections that left the statuses routed to
+     * email, as the cycle has just noted in the connection history, have resolved.
+     */
+    public void cycleOver(Exchange exchange) throws SQLException {
+        ledger.resolveLeavers(exchange.getProperty(Exchanges.SOURCE, String.class), routed, clock.instant());
+    }
+
     /** The managers whose digest this caller is now to send, each claimed in the state database. */
     public List<String> due(Occasion occasion) throws SQLException {
         Instant now = clock.instant();
@@ -95,7 +104,6 @@ public final class DigestDispatch {
         if (scheduled != (occasion == Occasion.SCHEDULE)) {
             return List.of();
         }
-        ledger.resolveLeavers(routed, now);
         List<String> claimed = new ArrayList<>();
         for (Group group : ledger.groups()) {
             Instant attemptedBefore = attemptedBefore(group, occasion, now);

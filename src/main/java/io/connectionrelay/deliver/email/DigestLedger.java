@@ -51,10 +51,10 @@ final class DigestLedger {
             + " AND h.connection_id = c.connection_id AND h.status NOT IN (%s))";
     /** A connection that leaves before any digest listed it is nothing to tell. */
     private static final String FORGET_UNREPORTED = "DELETE FROM email_digest_connection c"
-            + " WHERE c.reported_state IS NULL AND c.state <> 'RESOLVED' AND" + LEFT;
+            + " WHERE c.source = ? AND c.reported_state IS NULL AND c.state <> 'RESOLVED' AND" + LEFT;
     private static final String RESOLVE = "UPDATE email_digest_connection c SET state = 'RESOLVED', changed_at = ?,"
             + " resolved_as = (SELECT h.status FROM relay_connection_history h WHERE h.source = c.source"
-            + " AND h.connection_id = c.connection_id) WHERE c.state <> 'RESOLVED' AND" + LEFT;
+            + " AND h.connection_id = c.connection_id) WHERE c.source = ? AND c.state <> 'RESOLVED' AND" + LEFT;
     private static final String GROUPS = """
             SELECT c.manager,
                    MIN(CASE WHEN c.reported_state IS NULL OR c.reported_state <> c.state THEN c.changed_at END),
@@ -136,19 +136,23 @@ final class DigestLedger {
     }
 
     /**
-     * Connections whose status (in the connection history) is no longer one routed to email have
-     * resolved: listed ones become news to report once, never-listed ones are forgotten.
+     * The source's connections whose status (in the connection history, which its cycle has just
+     * brought up to date) is no longer one routed to email have resolved: listed ones become news
+     * to report once, never-listed ones are forgotten.
      */
-    void resolveLeavers(Collection<CanonicalStatus> routed, Instant now) throws SQLException {
-        if (routed.size() == CanonicalStatus.values().length) {
+    void resolveLeavers(String source, Collection<CanonicalStatus> routed, Instant now) throws SQLException {
+        // email routed for every status (nothing can leave) or none (the channel is off)
+        if (routed.isEmpty() || routed.size() == CanonicalStatus.values().length) {
             return;
         }
         String statuses = routed.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
         try (Connection connection = database.getConnection();
              PreparedStatement forget = connection.prepareStatement(FORGET_UNREPORTED.formatted(statuses));
              PreparedStatement resolve = connection.prepareStatement(RESOLVE.formatted(statuses))) {
+            forget.setString(1, source);
             forget.executeUpdate();
             resolve.setObject(1, utc(now));
+            resolve.setString(2, source);
             resolve.executeUpdate();
         }
     }
@@ -227,7 +231,11 @@ final class DigestLedger {
             try (PreparedStatement reported = connection.prepareStatement(REPORTED);
                  PreparedStatement forget = connection.prepareStatement(FORGET_REPORTED_RESOLVED);
                  PreparedStatement sent = connection.prepareStatement(SENT)) {
+                // a connection still waiting was told in an earlier digest, which reported_in keeps naming
                 for (DigestEntry entry : digest.entries()) {
+                    if (entry.section() == DigestEntry.Section.WAITING) {
+                        continue;
+                    }
                     reported.setString(1, messageId);
                     reported.setString(2, entry.record().source());
                     reported.setString(3, entry.record().connectionId());

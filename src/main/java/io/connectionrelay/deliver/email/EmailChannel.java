@@ -3,6 +3,7 @@ package io.connectionrelay.deliver.email;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -47,7 +48,7 @@ public final class EmailChannel {
         }
         RoutingTable routing = registry.lookupByNameAndType("routingTable", RoutingTable.class);
         List<CanonicalStatus> routed = routing == null ? List.of() : routing.asMap().entrySet().stream()
-                .filter(e -> e.getValue().contains("email")).map(java.util.Map.Entry::getKey).toList();
+                .filter(e -> e.getValue().contains("email")).map(Map.Entry::getKey).toList();
         if (!routed.isEmpty()) {
             renderer.checkTemplates();
             settings.require("relay.email.from", "the From address of digest emails, e.g. Relay <relay@example.com>");
