@@ -39,8 +39,9 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Turns one manager's {@link Digest} into a complete MIME message (RFC 822 text, what an .eml
  * file holds): subject, a plain-text and an HTML alternative from the Mustache templates in
- * relay.email.templates-folder, and optionally the connections that need attention as a CSV attachment. Templates are
- * read from the file system for every digest, so an operator's edit applies to the next one.
+ * relay.email.templates-folder, and optionally the connections that need attention as a CSV
+ * attachment. Templates are read from the file system for every digest, so an operator's edit
+ * applies to the next one.
  */
 public class DigestRenderer {
 
