@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.poll.Backoff;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -139,11 +140,17 @@ public class WebhookDeliveries implements AggregationStrategy {
         LOG.debug("Webhook {} delivered to {}", id, subscriber);
     }
 
-    /** In the dead-letter store now: not detected again until a replay delivers it or the connection changes. */
+    /**
+     * In the dead-letter store now: not detected again until a replay delivers it or the connection
+     * changes. An event whose dead letter could not be written is not parked: the next cycle
+     * detects it again, so it is not lost.
+     */
     public void parked(Exchange exchange) {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id != null) {
-            deadLettered.add(id);
+            if (DeadLetterStore.stored(exchange)) {
+                deadLettered.add(id);
+            }
             inFlight.remove(id);
         }
     }
