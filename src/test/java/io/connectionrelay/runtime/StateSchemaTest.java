@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class StateSchemaTest {
 
     private static final List<String> RELAY_TABLES = List.of("relay_connection_history", "relay_webhook_ledger",
-            "camel_messageprocessed", "email_digest", "email_digest_completed");
+            "camel_messageprocessed", "email_digest_connection", "email_digest_manager");
 
     /** The race that crashed a replica on CREATE TABLE IF NOT EXISTS (pg_type_typname_nsp_index). */
     @Test
