@@ -6,6 +6,7 @@ import java.util.List;
 import io.connectionrelay.deadletter.DeadLetterCommands;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.trace.TraceCommand;
 import org.apache.camel.main.Main;
 
 /**
@@ -15,6 +16,7 @@ import org.apache.camel.main.Main;
  *   --once               one cycle of every source, wait for delivery, print a summary, exit 0 or 1
  *   --dead-letters       list the dead-letter store and exit
  *   --replay[=ID]        replay every dead-letter entry (or one), exit 0 when all succeeded
+ *   --trace ID [--json]  print what happened to one connection, newest first, and exit
  * </pre>
  * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile.
  */
@@ -26,6 +28,9 @@ public final class RelayMain {
     public static void main(String[] args) throws Exception {
         List<String> flags = Arrays.asList(args);
         String profile = RelayApplication.profile();
+        if (flags.stream().anyMatch(f -> f.equals("--trace") || f.startsWith("--trace="))) {
+            System.exit(TraceCommand.run(RelayApplication.settingsOnly(profile), flags, System.out, System.err));
+        }
         Main main = new Main();
         main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
         main.addInitialProperty("relay.profile", profile);
@@ -40,7 +45,7 @@ public final class RelayMain {
         }
         List<String> unknown = flags.stream().filter(f -> f.startsWith("--")).toList();
         if (!unknown.isEmpty()) {
-            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters or --replay[=ID].");
+            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters, --replay[=ID] or --trace <connection-id> [--json].");
             System.exit(2);
         }
         main.run();

@@ -12,6 +12,8 @@ import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
 import io.connectionrelay.poll.UpstreamRetryConfiguration;
 import io.connectionrelay.route.StatusRoutes;
+import io.connectionrelay.trace.TraceRoutes;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 
 /**
@@ -46,6 +48,14 @@ public final class RelayApplication {
         return "file:" + dir + "/application-" + profile + ".properties,file:" + dir + "/application.properties";
     }
 
+    /** The settings of a profile without starting Camel: for commands that only read the state database. */
+    public static Settings settingsOnly(String profile) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation(propertyLocations(profile));
+        context.getPropertiesComponent().addInitialProperty("relay.profile", profile);
+        return new Settings(context);
+    }
+
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
@@ -59,5 +69,6 @@ public final class RelayApplication {
         main.addRoutesBuilder(new CsvTarget());
         main.addRoutesBuilder(new WebhookRetryConfiguration());
         main.addRoutesBuilder(new WebhookRoutes());
+        main.addRoutesBuilder(new TraceRoutes());
     }
 }
