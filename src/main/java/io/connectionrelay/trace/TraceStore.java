@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashSet;
 
 import javax.sql.DataSource;
 
@@ -124,8 +124,8 @@ public class TraceStore {
                 s.setString(1, connectionId);
                 s.setInt(2, limit);
             });
-            Set<String> cycles = new TreeSet<>();
-            Set<String> sources = new TreeSet<>();
+            Set<String> cycles = new HashSet<>();
+            Set<String> sources = new HashSet<>();
             own.forEach(r -> {
                 cycles.add(r.event().cycle());
                 sources.add(r.event().source());
