@@ -2,6 +2,7 @@ package io.connectionrelay.trace;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,10 +24,13 @@ public final class TraceView {
         if (events.isEmpty()) {
             return "No trace of connection " + connectionId + " (kept for relay.trace.retention)\n";
         }
+        String format = "%-" + width(events, TraceEvent::source) + "s  %-" + width(events, TraceEvent::cycle)
+                + "s  %-" + width(events, TraceEvent::step) + "s  %-" + (width(events, TraceEvent::outcome) + 1)
+                + "s  %s%n";
         StringBuilder out = new StringBuilder();
         for (TraceEvent e : events) {
-            out.append(String.format("%-24s %-16s %-40s %-8s %-13s %s%n", e.at(), dash(e.source()), dash(e.cycle()),
-                    e.step(), e.outcome() + (e.connectionId() == null ? "*" : ""), details(e.detail())));
+            out.append(e.at()).append("  ").append(String.format(format, dash(e.source()), dash(e.cycle()), e.step(),
+                    e.outcome() + (e.connectionId() == null ? "*" : ""), details(e.detail())));
         }
         if (events.stream().anyMatch(e -> e.connectionId() == null)) {
             out.append("* concerns the whole cycle (every connection in it)\n");
@@ -62,6 +66,11 @@ public final class TraceView {
     /** Error texts hold line breaks, vendor data anything: one event per line, no control sequence in the terminal. */
     private static String oneLine(Object value) {
         return String.valueOf(value).replaceAll("\\p{Cntrl}+", " ");
+    }
+
+    /** Columns as wide as their longest value, so a terminal shows them aligned. */
+    private static int width(List<TraceEvent> events, Function<TraceEvent, String> column) {
+        return events.stream().map(column).mapToInt(v -> dash(v).length()).max().orElse(1);
     }
 
     private static String dash(String value) {
