@@ -71,26 +71,23 @@ public class ConnectionTrace {
         return writer != null;
     }
 
-    /** Route stage: the record as polled (vendor and canonical status) and the channels it goes to. */
+    /**
+     * Route stage: the record as polled (vendor status), its canonical status (and the one before
+     * when it changed) and the channels it goes to. One event, because every record passes here:
+     * it is most of what the trace writes. A channel that gathers a cycle into one delivery (a CSV
+     * file) adds one event for the cycle, not one per record.
+     */
     public void routed(Exchange exchange, ConnectionRecord record, List<String> channels) {
         if (writer == null) {
             return;
         }
         Subject subject = new Subject(record.source(), record.connectionId());
         exchange.setProperty(SUBJECT, subject);
-        record(exchange, subject, "poll", "polled", TraceEvent.details("vendorStatus", record.vendorStatus(),
-                "status", record.status().name(), "previousStatus",
+        record(exchange, subject, "route", channels.isEmpty() ? "not-routed" : "routed", TraceEvent.details(
+                "vendorStatus", record.vendorStatus(), "status", record.status().name(), "previousStatus",
                 record.derived() == null || record.derived().previousStatus() == null ? null
-                        : record.derived().previousStatus().name()));
-        record(exchange, subject, "route", channels.isEmpty() ? "not-routed" : "routed",
-                TraceEvent.details("channels", String.join(",", channels)));
-    }
-
-    /** CSV channel: the row went into this cycle's file, published under that name when the cycle ends. */
-    public void csvRow(Exchange exchange, String fileName) {
-        if (writer != null) {
-            record(exchange, subjectOf(exchange), "csv", "written", TraceEvent.details("file", fileName));
-        }
+                        : record.derived().previousStatus().name(),
+                "channels", String.join(",", channels)));
     }
 
     /**
@@ -255,11 +252,6 @@ public class ConnectionTrace {
         } catch (JsonProcessingException e) {
             return List.of();
         }
-    }
-
-    private static Subject subjectOf(Exchange exchange) {
-        Subject subject = exchange.getProperty(SUBJECT, Subject.class);
-        return subject != null ? subject : new Subject(exchange.getProperty(Exchanges.SOURCE, String.class), null);
     }
 
     private void record(Exchange exchange, Subject subject, String step, String outcome, Map<String, Object> detail) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.HashMap;
 import java.util.HashSet;
 
 import javax.sql.DataSource;
@@ -114,9 +115,9 @@ public class TraceStore {
 
     /**
      * A connection's events, newest first, at most limit of them, together with what concerned
-     * the whole of the cycles it was in (its CSV file published or dead-lettered) and every
-     * failed poll of its sources over that time: a poll that failed is why a connection has no
-     * event for that cycle.
+     * the whole of a cycle it was in on a channel it was routed to (the CSV file its row went
+     * into, published or dead-lettered) and every failed poll of its sources over that time: a
+     * poll that failed is why a connection has no event for that cycle.
      */
     public List<TraceEvent> history(String connectionId, int limit) throws SQLException {
         try (Connection connection = database.getConnection()) {
@@ -124,12 +125,17 @@ public class TraceStore {
                 s.setString(1, connectionId);
                 s.setInt(2, limit);
             });
-            Set<String> cycles = new HashSet<>();
+            Map<String, Set<String>> stepsPerCycle = new HashMap<>();
             Set<String> sources = new HashSet<>();
-            own.forEach(r -> {
-                cycles.add(r.event().cycle());
-                sources.add(r.event().source());
-            });
+            for (Row row : own) {
+                Set<String> steps = stepsPerCycle.computeIfAbsent(row.event().cycle(), c -> new HashSet<>());
+                steps.add(row.event().step());
+                Object channels = row.event().detail().get("channels");
+                if (channels != null) {
+                    steps.addAll(List.of(channels.toString().split(",")));
+                }
+                sources.add(row.event().source());
+            }
             List<Row> all = new ArrayList<>(own);
             for (String source : sources) {
                 for (Row cycleRow : query(connection, CYCLE_EVENTS, s -> {
@@ -137,7 +143,9 @@ public class TraceStore {
                     s.setObject(2, OffsetDateTime.ofInstant(own.get(own.size() - 1).event().at(), ZoneOffset.UTC));
                     s.setInt(3, limit);
                 })) {
-                    if (cycles.contains(cycleRow.event().cycle()) || "poll".equals(cycleRow.event().step())) {
+                    String step = cycleRow.event().step();
+                    if ("poll".equals(step) || stepsPerCycle.getOrDefault(cycleRow.event().cycle(), Set.of())
+                            .contains(step)) {
                         all.add(cycleRow);
                     }
                 }

@@ -188,25 +188,24 @@ class ConnectionTraceTest {
             java.util.Collections.reverse(events);
             Story story = new Story(events);
 
-            String cycle1 = story.at(0, "poll", "polled", d -> d.path("vendorStatus").asText().equals("ACTIVE")
-                    && d.path("status").asText().equals("ACTIVE") && d.path("previousStatus").isMissingNode())
-                    .path("cycle").asText();
-            story.next("route", "routed", d -> d.path("channels").asText().equals("csv,email,webhook"));
-            story.next("csv", "written", d -> d.path("file").asText().equals(csvFiles.get(0)));
+            String cycle1 = story.at(0, "route", "routed", d -> d.path("vendorStatus").asText().equals("ACTIVE")
+                    && d.path("status").asText().equals("ACTIVE") && d.path("previousStatus").isMissingNode()
+                    && d.path("channels").asText().equals("csv,email,webhook")).path("cycle").asText();
             story.next("webhook", "queued", d -> d.path("webhookId").asText().equals(webhookIds.get(0))
                     && d.path("type").asText().equals("connection.created") && d.path("subscriber").asText().equals("crm-a"));
             story.next("webhook", "delivered", d -> d.path("webhookId").asText().equals(webhookIds.get(0))
                     && d.path("httpStatus").asInt() == 204 && d.path("attempts").asInt() == 1);
-            story.after("csv", "written", "csv", "published", d -> d.path("file").asText().equals(csvFiles.get(0)));
-            story.after("route", "routed", "email", "sent", d -> d.path("recipient").asText().equals(MANAGER)
+            story.afterIndex(0, "csv", "published", d -> d.path("file").asText().equals(csvFiles.get(0)));
+            story.afterIndex(0, "email", "sent", d -> d.path("recipient").asText().equals(MANAGER)
                     && d.path("messageId").asText().equals(messageIds.get(0)));
 
-            String cycle2 = story.next("poll", "polled", d -> d.path("vendorStatus").asText().equals("DEACTIVATED")
-                    && d.path("status").asText().equals("INACTIVE") && d.path("previousStatus").asText().equals("ACTIVE"))
-                    .path("cycle").asText();
+            String cycle2 = story.next("route", "routed", d -> d.path("vendorStatus").asText().equals("DEACTIVATED")
+                    && d.path("status").asText().equals("INACTIVE") && d.path("previousStatus").asText().equals("ACTIVE")
+                    && d.path("channels").asText().equals("csv,email,webhook")).path("cycle").asText();
             assertThat(cycle2).isNotEqualTo(cycle1);
-            story.next("route", "routed", d -> d.path("channels").asText().equals("csv,email,webhook"));
-            story.next("csv", "written", d -> d.path("file").asText().equals(csvFiles.get(1)));
+            int cycle2Start = story.indexOf("route", "routed", 1);
+            assertThat(story.indexOf("csv", "published", 0)).isLessThan(cycle2Start);
+            assertThat(story.indexOf("email", "sent", 0)).isLessThan(cycle2Start);
             story.next("webhook", "queued", d -> d.path("webhookId").asText().equals(webhookIds.get(1))
                     && d.path("type").asText().equals("connection.status_changed"));
             story.next("webhook", "dead-lettered", d -> d.path("deadLetterId").asText().equals(deadLetter.id())
@@ -214,10 +213,10 @@ class ConnectionTraceTest {
                     && d.path("attempts").asInt() == 3 && d.path("reason").asText().contains("HTTP 500"));
             story.next("webhook", "delivered", d -> d.path("webhookId").asText().equals(webhookIds.get(1))
                     && d.path("replayOf").asText().equals(deadLetter.id()) && d.path("httpStatus").asInt() == 204);
-            story.afterIndex(story.indexOf("poll", "polled", 1), "csv", "published",
-                    d -> d.path("file").asText().equals(csvFiles.get(1)));
-            story.afterIndex(story.indexOf("poll", "polled", 1), "email", "sent",
-                    d -> d.path("messageId").asText().equals(messageIds.get(1)));
+            story.afterIndex(cycle2Start, "csv", "published", d -> d.path("file").asText().equals(csvFiles.get(1)));
+            story.afterIndex(cycle2Start, "email", "sent", d -> d.path("messageId").asText().equals(messageIds.get(1)));
+            // the replay cycle published an empty CSV, which has nothing of this connection
+            assertThat(events).noneMatch(e -> e.path("detail").path("file").asText().equals(csvFiles.get(2)));
             assertThat(events).allSatisfy(e -> assertThat(e.path("connectionId").isNull()
                     || e.path("connectionId").asText().equals(TRACED)).isTrue());
             assertThat(json).doesNotContain(SECRET, "fixed-token-123", "Joe", "Account Manager");
@@ -275,6 +274,28 @@ class ConnectionTraceTest {
         }
     }
 
+    @Nested
+    class Disabled extends TraceCase {
+
+        @Override
+        protected void testProperties(Properties p) {
+            super.testProperties(p);
+            p.put("relay.trace.enabled", "false");
+        }
+
+        @Test
+        void nothingIsRecordedAndTheTraceStillAnswers() throws Exception {
+            serve("ACTIVE");
+            subscriberAnswers(204);
+            assertThat(runOnce()).isZero();
+            assertThat(webhookIdsReceived()).hasSize(1);
+
+            assertThat(context.getRegistry().lookupByName("traceWriter")).isNull();
+            assertThat(traceCommand("--trace", TRACED, "--json").trim()).isEqualTo("[ ]");
+            assertThat(getTrace(TRACED, null).statusCode()).isEqualTo(200);
+        }
+    }
+
     /** A trace read oldest first: each step found after the one before it. */
     static final class Story {
 
@@ -300,11 +321,6 @@ class ConnectionTraceTest {
             }
             throw new AssertionError("no " + step + " " + outcome + " event after position " + position + " in "
                     + events);
-        }
-
-        /** An event that comes after the first (step, outcome) event at or after this story's cycle start. */
-        void after(String beforeStep, String beforeOutcome, String step, String outcome, Predicate<JsonNode> detail) {
-            afterIndex(indexOf(beforeStep, beforeOutcome, 0), step, outcome, detail);
         }
 
         void afterIndex(int index, String step, String outcome, Predicate<JsonNode> detail) {

@@ -51,14 +51,12 @@ public class CsvExport implements StartupListener {
      * keeps those and a replay restores them, and no saved entry should name a file to delete.
      */
     static final String STAGED = "csvStagedFile";
-    /** The name the record's row will be published under, for the connection trace. */
-    public static final String FILE = "csvFileName";
 
     private final Path staging;
     private final boolean formulaGuard;
     private final Map<String, CycleFile> open = new ConcurrentHashMap<>();
 
-    private record CycleFile(Path path, CSVPrinter printer, String publishedName) {
+    private record CycleFile(Path path, CSVPrinter printer) {
     }
 
     public CsvExport(Settings settings) {
@@ -97,7 +95,6 @@ public class CsvExport implements StartupListener {
         synchronized (file) {
             file.printer().printRecord(row);
         }
-        exchange.setProperty(FILE, file.publishedName());
     }
 
     /**
@@ -114,7 +111,7 @@ public class CsvExport implements StartupListener {
         open.remove(cycle);
         exchange.setProperty(STAGED, file.path());
         exchange.getMessage().setBody(file.path().toFile());
-        exchange.getMessage().setHeader(Exchange.FILE_NAME, file.publishedName());
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(exchange));
     }
 
     /** The cycle failed: its rows must not be published. */
@@ -151,7 +148,7 @@ public class CsvExport implements StartupListener {
                 BufferedWriter writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
                 CSVPrinter printer = new CSVPrinter(writer, FORMAT);
                 printer.printRecord(CsvColumns.headers());
-                return new CycleFile(path, printer, publishedName(exchange));
+                return new CycleFile(path, printer);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot create a CSV file in " + staging
                         + " (relay.csv.staging-folder)", e);
