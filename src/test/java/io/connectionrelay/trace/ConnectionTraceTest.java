@@ -55,6 +55,8 @@ class ConnectionTraceTest {
     static final String HOOKS = "/hooks";
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String TRACED = "c3081fd8-202b-47f2-9347-63d3c27028f1";
+    static final String UNCHANGED = "6b062210-6f5f-45bb-bf9a-100574368013";
+    static final String UNMAPPABLE = "0d8a6bd4-4d0c-4f4e-9f55-2b1c1b9e1e11";
     static final String MANAGER = "joe@cruxaccountmanager.com";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,9 +86,13 @@ class ConnectionTraceTest {
             p.put("camel.server.port", String.valueOf(port()));
             cruxSource(p, crux.baseUrl());
             routeEverythingTo(p, "csv,email,webhook");
-            p.put("relay.webhook.subscribers", "crm-a");
+            p.put("relay.webhook.subscribers", "crm-a,crm-pending");
             p.put("relay.webhook.subscriber.crm-a.url", crm.baseUrl() + HOOKS);
             p.put("relay.webhook.subscriber.crm-a.secret", SECRET);
+            // wants PENDING connections only: hears nothing of these, and the trace says why
+            p.put("relay.webhook.subscriber.crm-pending.url", crm.baseUrl() + "/pending-hooks");
+            p.put("relay.webhook.subscriber.crm-pending.secret", SECRET);
+            p.put("relay.webhook.subscriber.crm-pending.statuses", "PENDING");
             p.put("relay.webhook.max-retries", "2");
             p.put("relay.webhook.retry.initial-delay", "20ms");
             p.put("relay.webhook.retry.max-delay", "100ms");
@@ -104,8 +110,17 @@ class ConnectionTraceTest {
         }
 
         void serve(String tracedStatus) throws Exception {
+            serve(tracedStatus, false);
+        }
+
+        /** The documented three connections, the first in tracedStatus, and perhaps one whose status nobody maps. */
+        void serve(String tracedStatus, boolean withUnmappable) throws Exception {
             ArrayNode connections = (ArrayNode) JSON.readTree(Fixtures.text("crux-connections.json"));
             ((ObjectNode) connections.get(0)).put("status", tracedStatus);
+            if (withUnmappable) {
+                connections.add(connections.get(2).deepCopy());
+                ((ObjectNode) connections.get(3)).put("uuid", UNMAPPABLE).put("status", "SUSPENDED");
+            }
             crux.stubFor(get(CONNECTIONS).willReturn(okJson(JSON.writeValueAsString(connections))));
         }
 
@@ -157,7 +172,7 @@ class ConnectionTraceTest {
             subscriberAnswers(204);
             assertThat(runOnce()).isZero();
             // cycle 2: DEACTIVATED; the subscriber fails until the event is dead-lettered
-            serve("DEACTIVATED");
+            serve("DEACTIVATED", true);
             subscriberAnswers(500);
             assertThat(runOnce()).isEqualTo(1);
             DeadLetterEntry deadLetter = deadLetters().list().stream()
@@ -220,6 +235,28 @@ class ConnectionTraceTest {
             assertThat(events).allSatisfy(e -> assertThat(e.path("connectionId").isNull()
                     || e.path("connectionId").asText().equals(TRACED)).isTrue());
             assertThat(json).doesNotContain(SECRET, "fixed-token-123", "Joe", "Account Manager");
+            assertThat(events).anyMatch(e -> e.path("step").asText().equals("webhook")
+                    && e.path("outcome").asText().equals("skipped")
+                    && e.path("detail").path("subscriber").asText().equals("crm-pending")
+                    && e.path("detail").path("reason").asText().equals("filtered out by its statuses"));
+
+            // what was skipped, and a record that never got past normalization
+            TraceStore store = context.getRegistry().lookupByNameAndType("traceStore", TraceStore.class);
+            assertThat(store.history(UNCHANGED, 100)).anySatisfy(e -> {
+                assertThat(e.cycle()).isEqualTo(cycle2);
+                assertThat(e.outcome()).isEqualTo("skipped");
+                assertThat(e.detail()).containsEntry("subscriber", "crm-a")
+                        .containsEntry("reason", "unchanged since its last 2xx");
+            });
+            DeadLetterEntry unmappable = deadLetters().list().stream()
+                    .filter(e -> "normalize".equals(e.stage())).findFirst().orElseThrow();
+            assertThat(store.history(UNMAPPABLE, 100)).singleElement().satisfies(e -> {
+                assertThat(e.cycle()).isEqualTo(cycle2);
+                assertThat(e.step()).isEqualTo("normalize");
+                assertThat(e.outcome()).isEqualTo("dead-lettered");
+                assertThat(e.detail()).containsEntry("deadLetterId", unmappable.id());
+                assertThat((String) e.detail().get("reason")).contains("unknown vendor status 'SUSPENDED'");
+            });
 
             // the terminal view: the same events, newest first, one line each
             List<String> lines = traceCommand("--trace", TRACED).lines()
