@@ -189,6 +189,7 @@ public class ConnectionTrace {
             return;
         }
         String step = entry.channel() != null ? entry.channel() : entry.stage();
+        // a webhook event's subscriber and id (WebhookEvent.SUBSCRIBER, WEBHOOK_ID); absent elsewhere
         Map<String, Object> detail = TraceEvent.details("deadLetterId", entry.id(), "reason", entry.error(),
                 "attempts", entry.attempts(), "httpStatus", entry.httpStatus(),
                 "subscriber", exchange.getProperty("relaySubscriber", String.class),
@@ -212,6 +213,7 @@ public class ConnectionTrace {
         if (subject != null) {
             return List.of(subject);
         }
+        // WebhookEvent.CONNECTION: the webhook channel depends on this class, not the other way round
         String webhookConnection = exchange.getProperty("relayConnection", String.class);
         if (webhookConnection != null) {
             return List.of(Subject.ofKey(webhookConnection));
@@ -222,10 +224,12 @@ public class ConnectionTrace {
             return List.of(new Subject(source, only));
         }
         JsonNode element = element(exchange.getMessage().getBody());
-        for (String idField : List.of("connectionId", "uuid", "id")) {
-            if (element != null && element.path(idField).isTextual()) {
-                return List.of(new Subject(element.path("source").isTextual() ? element.path("source").asText()
-                        : source, element.path(idField).asText()));
+        if (element != null && element.path("connectionId").isTextual()) {
+            return List.of(new Subject(element.path("source").asText(source), element.path("connectionId").asText()));
+        }
+        for (String vendorId : List.of("uuid", "id")) {
+            if (element != null && element.path(vendorId).isTextual()) {
+                return List.of(new Subject(source, element.path(vendorId).asText()));
             }
         }
         return List.of(new Subject(source, null));
