@@ -33,6 +33,7 @@ public class TraceWriter implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(TraceWriter.class);
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final Duration PAUSE = Duration.ofMillis(10);
 
     private final TraceStore store;
     private final BlockingQueue<TraceEvent> queue;
@@ -127,30 +128,31 @@ public class TraceWriter implements Service {
         thread = null;
     }
 
+    /**
+     * Collects a batch by draining the queue every PAUSE rather than waiting on it: a writer that
+     * waits for each event makes every record's enqueue wake a thread, which on a busy machine
+     * cost more than the inserts themselves.
+     */
     private void writeUntilStopped() {
         List<TraceEvent> batch = new ArrayList<>(batchSize);
+        long firstTaken = 0;
         try {
-            while (running || !queue.isEmpty()) {
-                TraceEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+            while (running || !queue.isEmpty() || !batch.isEmpty()) {
+                queue.drainTo(batch, batchSize - batch.size());
+                if (batch.isEmpty()) {
+                    Thread.sleep(PAUSE.toMillis());
                     continue;
                 }
-                batch.add(first);
-                long deadline = System.nanoTime() + flushInterval.toNanos();
-                while (batch.size() < batchSize && running) {
-                    queue.drainTo(batch, batchSize - batch.size());
-                    long left = deadline - System.nanoTime();
-                    if (batch.size() >= batchSize || left <= 0) {
-                        break;
-                    }
-                    TraceEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next != null) {
-                        batch.add(next);
-                    }
+                if (firstTaken == 0) {
+                    firstTaken = System.nanoTime();
                 }
-                queue.drainTo(batch, batchSize - batch.size());
-                write(batch);
-                batch.clear();
+                if (batch.size() >= batchSize || System.nanoTime() - firstTaken >= flushInterval.toNanos() || !running) {
+                    write(batch);
+                    batch.clear();
+                    firstTaken = 0;
+                } else {
+                    Thread.sleep(PAUSE.toMillis());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
