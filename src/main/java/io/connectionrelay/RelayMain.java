@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.runtime.LogFormat;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.runtime.StartupFailure;
 import io.connectionrelay.trace.TraceCommand;
 import org.apache.camel.main.Main;
 
@@ -18,20 +20,37 @@ import org.apache.camel.main.Main;
  *   --replay[=ID]        replay every dead-letter entry (or one), exit 0 when all succeeded
  *   --trace ID [--json]  print what happened to one connection, newest first, and exit
  * </pre>
- * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile.
+ * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile. A relay that cannot
+ * start prints why in one message and exits 2 (see {@link StartupFailure}).
  */
 public final class RelayMain {
 
     private RelayMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        List<String> flags = Arrays.asList(args);
+    public static void main(String[] args) {
+        LogFormat.chooseBeforeLogging(RelayApplication.profile());
+        Main main = new Main();
+        try {
+            run(main, Arrays.asList(args));
+        } catch (Exception e) {
+            System.exit(StartupFailure.report(e, main.getCamelContext()));
+        }
+    }
+
+    private static void run(Main main, List<String> flags) throws Exception {
         String profile = RelayApplication.profile();
-        if (flags.stream().anyMatch(f -> f.equals("--trace") || f.startsWith("--trace="))) {
+        if (TraceCommand.connectionId(flags) != null || flags.contains("--trace")) {
+            // reads the state database only: the relay itself is not started
             System.exit(TraceCommand.run(RelayApplication.settingsOnly(profile), flags, System.out, System.err));
         }
-        Main main = new Main();
+        List<String> unknown = flags.stream().filter(f -> f.startsWith("--"))
+                .filter(f -> !f.equals("--once") && !f.equals("--dead-letters") && !f.startsWith("--replay")).toList();
+        if (!unknown.isEmpty()) {
+            System.err.println("Unknown option(s) " + unknown
+                    + ". Use --once, --dead-letters, --replay[=ID] or --trace <connection-id> [--json].");
+            System.exit(2);
+        }
         main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
         main.addInitialProperty("relay.profile", profile);
         RelayApplication.configure(main.configure());
@@ -42,11 +61,6 @@ public final class RelayMain {
         if (flags.contains("--dead-letters") || flags.stream().anyMatch(f -> f.startsWith("--replay"))) {
             String replay = flags.stream().filter(f -> f.startsWith("--replay")).findFirst().orElse(null);
             System.exit(DeadLetterCommands.run(main, replay));
-        }
-        List<String> unknown = flags.stream().filter(f -> f.startsWith("--")).toList();
-        if (!unknown.isEmpty()) {
-            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters, --replay[=ID] or --trace <connection-id> [--json].");
-            System.exit(2);
         }
         main.run();
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.connectionrelay.runtime.OneShotRun;
 import org.apache.camel.CamelContext;
@@ -47,7 +48,9 @@ public final class DeadLetterCommands {
 
     /**
      * Replays every entry (or one) into the step that failed; an entry that goes through is
-     * removed, one that fails there again is kept and updated. True when all went through.
+     * removed, one that fails there again is kept and updated. Each entry is claimed first, so a
+     * replay running at the same time (another process, another host on a shared folder) never
+     * acts on it too; it is skipped here. True when all went through.
      */
     public static boolean replay(CamelContext context, DeadLetterStore store, String onlyId) throws Exception {
         List<DeadLetterEntry> entries = store.list().stream()
@@ -60,33 +63,49 @@ public final class DeadLetterCommands {
         boolean allOk = true;
         ReplayCycles cycles = new ReplayCycles();
         try (ProducerTemplate producer = context.createProducerTemplate()) {
-            for (DeadLetterEntry entry : entries) {
-                if (entry.replayUri() == null) {
-                    System.out.println("Not replayable (no step recorded): " + entry.id());
-                    allOk = false;
+            for (DeadLetterEntry listed : entries) {
+                Optional<DeadLetterEntry> claimed = store.claim(listed.id());
+                if (claimed.isEmpty()) {
+                    System.out.println("Skipped " + listed.id() + ": another replay has it (or just replayed it)");
                     continue;
                 }
-                byte[] payload = Files.readAllBytes(store.payloadOf(entry));
-                Exchange result = producer.send(entry.replayUri(), exchange -> {
-                    entry.properties().forEach(exchange::setProperty);
-                    cycles.join(entry, exchange);
-                    exchange.setProperty(DeadLetterStore.REPLAY_OF, entry.id());
-                    entry.headers().forEach((k, v) -> exchange.getMessage().setHeader(k, v));
-                    exchange.getMessage().setBody(payload.length == 0 ? null : new String(payload, StandardCharsets.UTF_8));
-                });
-                OneShotRun.awaitIdle(context, Duration.ofMinutes(5));
-                if (result.getException() == null && !store.replayFailed(entry.id())) {
-                    store.remove(entry);
-                    cycles.wentThrough(entry);
-                    System.out.println("Replayed " + entry.id() + " into " + entry.replayUri() + ": OK, entry removed");
-                } else {
-                    allOk = false;
-                    System.out.println("Replayed " + entry.id() + " into " + entry.replayUri() + ": failed again, kept");
+                boolean wentThrough = false;
+                DeadLetterEntry entry = claimed.get();
+                try {
+                    wentThrough = replayOne(context, producer, store, cycles, entry);
+                } finally {
+                    if (wentThrough) {
+                        store.remove(entry);
+                        cycles.wentThrough(entry);
+                    } else {
+                        store.release(entry);
+                    }
                 }
+                allOk &= wentThrough;
+                System.out.println("Replayed " + entry.id() + " into " + entry.replayUri()
+                        + (wentThrough ? ": OK, entry removed" : ": failed again, kept"));
             }
             cycles.end(producer);
             OneShotRun.awaitIdle(context, Duration.ofMinutes(5));
         }
         return allOk;
+    }
+
+    private static boolean replayOne(CamelContext context, ProducerTemplate producer, DeadLetterStore store,
+            ReplayCycles cycles, DeadLetterEntry entry) throws Exception {
+        if (entry.replayUri() == null) {
+            System.out.println("Not replayable (no step recorded): " + entry.id());
+            return false;
+        }
+        byte[] payload = Files.readAllBytes(store.payloadOf(entry));
+        Exchange result = producer.send(entry.replayUri(), exchange -> {
+            entry.properties().forEach(exchange::setProperty);
+            cycles.join(entry, exchange);
+            exchange.setProperty(DeadLetterStore.REPLAY_OF, entry.id());
+            entry.headers().forEach((k, v) -> exchange.getMessage().setHeader(k, v));
+            exchange.getMessage().setBody(payload.length == 0 ? null : new String(payload, StandardCharsets.UTF_8));
+        });
+        OneShotRun.awaitIdle(context, Duration.ofMinutes(5));
+        return result.getException() == null && !store.replayFailed(entry.id());
     }
 }

@@ -12,7 +12,10 @@ import org.apache.camel.ProducerTemplate;
 /**
  * Replayed records travel in a new poll cycle of their source, as if polled again: channels that
  * gather a cycle's records (a CSV file, a digest) would otherwise hold them for a cycle that has
- * long ended and never publish them. Entries of a whole poll replay themselves into a new cycle.
+ * long ended and never publish them. The cycle is marked as a replay ({@link PollCycle#REPLAY}):
+ * it holds only the replayed records, so the CSV channel names its file as a replay and publishes
+ * nothing when no replayed record reached it. Entries of a whole poll replay themselves into a new
+ * (full) cycle.
  */
 final class ReplayCycles {
 
@@ -39,8 +42,9 @@ final class ReplayCycles {
         }
         Cycle cycle = bySource.computeIfAbsent(entry.source(), source -> {
             Cycle started = new Cycle();
-            PollCycle.begin(exchange, source, entry.properties().get(Exchanges.VENDOR));
-            for (String key : new String[] {Exchanges.SOURCE, Exchanges.VENDOR, Exchanges.CYCLE, PollCycle.STARTED}) {
+            PollCycle.beginReplay(exchange, source, entry.properties().get(Exchanges.VENDOR));
+            for (String key : new String[] {Exchanges.SOURCE, Exchanges.VENDOR, Exchanges.CYCLE, PollCycle.STARTED,
+                    PollCycle.REPLAY}) {
                 started.properties.put(key, exchange.getProperty(key));
             }
             return started;

@@ -9,6 +9,8 @@ import org.apache.camel.Exchange;
 public final class PollCycle {
 
     public static final String STARTED = "relayCycleStarted";
+    /** Set (true) on a cycle that carries replayed dead letters rather than a full poll. */
+    public static final String REPLAY = "relayCycleReplay";
 
     private PollCycle() {
     }
@@ -19,5 +21,15 @@ public final class PollCycle {
         exchange.setProperty(Exchanges.VENDOR, vendor);
         exchange.setProperty(Exchanges.CYCLE, sourceId + "-" + now.toEpochMilli() + "-" + exchange.getExchangeId());
         exchange.setProperty(STARTED, now);
+    }
+
+    /** A cycle holding only what a replay sends: channels must not present it as a full snapshot. */
+    public static void beginReplay(Exchange exchange, String sourceId, String vendor) {
+        begin(exchange, sourceId, vendor);
+        exchange.setProperty(REPLAY, true);
+    }
+
+    public static boolean isReplay(Exchange exchange) {
+        return exchange.getProperty(REPLAY, false, Boolean.class);
     }
 }

@@ -6,6 +6,7 @@ import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,6 +25,7 @@ public class StatusRoutes extends RouteBuilder {
     public void configure() {
         RoutingTable table = getContext().getRegistry().lookupByNameAndType("routingTable", RoutingTable.class);
         RelayMetrics metrics = getContext().getRegistry().lookupByNameAndType("relayMetrics", RelayMetrics.class);
+        CycleLog cycleLog = getContext().getRegistry().lookupByNameAndType("cycleLog", CycleLog.class);
         ConnectionTrace trace = getContext().getRegistry().lookupByNameAndType("relayTrace", ConnectionTrace.class);
 
         from("direct:route").routeId("route").routeConfigurationId("stage")
@@ -32,23 +34,24 @@ public class StatusRoutes extends RouteBuilder {
                     CanonicalStatus status = record.status();
                     List<String> channels = table.channelsFor(status);
                     metrics.routed(status, channels);
+                    cycleLog.routed(exchange, channels);
                     trace.routed(exchange, record, channels);
                     exchange.setProperty(RECIPIENTS, channels.stream().map(c -> "direct:deliver-" + c).toList());
                 })
                 .recipientList(exchangeProperty(RECIPIENTS));
 
         from("direct:cycle-end").routeId("cycle-end")
-                .log("Cycle ${exchangeProperty." + Exchanges.CYCLE + "} of ${exchangeProperty." + Exchanges.SOURCE
-                        + "} polled ${exchangeProperty.relayElementCount} connection(s)")
                 .bean("relayMetrics", "polled(${exchangeProperty." + Exchanges.SOURCE + "}, "
                         + "${exchangeProperty.relayElementCount})")
                 .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-end")))
                 .recipientList(exchangeProperty(HOOKS))
-                .bean("cycleOutcomes", "succeeded");
+                .bean("cycleOutcomes", "succeeded")
+                .bean("cycleLog", "succeeded");
 
         from("direct:cycle-failed").routeId("cycle-failed")
                 .bean("cycleOutcomes", "failed")
                 .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-failed")))
-                .recipientList(exchangeProperty(HOOKS));
+                .recipientList(exchangeProperty(HOOKS))
+                .bean("cycleLog", "failed");
     }
 }

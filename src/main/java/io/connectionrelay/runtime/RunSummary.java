@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import io.connectionrelay.ops.CycleOutcomes;
 import io.connectionrelay.ops.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,32 @@ public class RunSummary {
 
     public Map<String, Long> deadLetterCounts() {
         return counts(RelayMetrics.DEAD_LETTERS, c -> c.getId().getTag("stage"));
+    }
+
+    /** Failures that could not be written to the dead-letter store, per stage. */
+    public Map<String, Long> deadLettersNotStoredCounts() {
+        return counts(RelayMetrics.DEAD_LETTERS_NOT_STORED, c -> c.getId().getTag("stage"));
+    }
+
+    public long deadLettersNotStored() {
+        return deadLettersNotStoredCounts().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** No cycle failed, nothing was dead-lettered, and no failure went unstored. */
+    public boolean ok() {
+        return deadLetterCount() == 0 && deadLettersNotStored() == 0 && failedCycleCount() == 0;
+    }
+
+    /** Poll cycles that ended as failed, per source. */
+    public Map<String, Long> failedCycleCounts() {
+        Map<String, Long> failed = new TreeMap<>();
+        registry.find(CycleOutcomes.CYCLES).tag("outcome", "failure").counters()
+                .forEach(c -> failed.merge(c.getId().getTag("source"), (long) c.count(), Long::sum));
+        return failed;
+    }
+
+    public long failedCycleCount() {
+        return failedCycleCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
     public long deadLetterCount() {

@@ -1,10 +1,16 @@
 package io.connectionrelay.runtime;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's durable state (digest windows, webhook delivery ledger, connection history) lives in
@@ -12,26 +18,63 @@ import org.apache.camel.Service;
  * it (relay.state.jdbc-url=jdbc:postgresql://...). Either way through one connection pool
  * (relay.state.pool-size), since the webhook ledger and the digest store each take a connection
  * per operation; Camel closes the pool, and with it an H2 file, when the relay stops.
+ * <p>
+ * An H2 URL gets two options unless it sets them itself:
+ * <ul>
+ *   <li>{@code WRITE_DELAY=0}: H2 otherwise writes a commit up to 500 ms later, so a crash (kill -9)
+ *       lost the webhook ledger's last 2xx and the restarted relay sent those events again;</li>
+ *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 otherwise closes the database from its own JVM shutdown
+ *       hook the moment a SIGTERM arrives, while Camel still gives the running cycle
+ *       camel.main.shutdown-timeout to finish, and every record of that grace period failed with
+ *       "Database is already closed" and was dead-lettered. The pool closes it after the routes.</li>
+ * </ul>
  */
 public final class StateDatabase implements Service {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StateDatabase.class);
+    private static final String URL_KEY = "relay.state.jdbc-url";
+
     private final HikariDataSource pool;
 
-    public StateDatabase(Settings settings) {
+    public StateDatabase(Settings settings, SecretMasker masker) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("relay-state");
-        config.setJdbcUrl(settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay"));
+        config.setJdbcUrl(durable(settings.get(URL_KEY, "jdbc:h2:file:./data/state/relay")));
         config.setUsername(settings.get("relay.state.username", "relay"));
         config.setPassword(settings.get("relay.state.password", ""));
         config.setMaximumPoolSize(settings.getInt("relay.state.pool-size", 10));
         config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout",
-                java.time.Duration.ofSeconds(30)).toMillis());
+                Duration.ofSeconds(30)).toMillis());
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot open the state database " + config.getJdbcUrl()
-                    + " (relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
+            // the URL may carry a password (?password=, user:password@, ;PASSWORD=) and so may the driver's message
+            throw new ConfigurationException(masker.mask("Cannot open the state database " + config.getJdbcUrl()
+                    + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY) + "): "
+                    + e.getMessage()), e);
         }
+    }
+
+    /** The URL with H2's durability options added where it does not set them (see the class comment). */
+    static String durable(String url) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String durable = url;
+        if (!hasOption(url, "WRITE_DELAY")) {
+            durable += ";WRITE_DELAY=0";
+        } else if (!Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=\\s*0\\s*(;|$)").matcher(url).find()) {
+            LOG.warn("{} sets H2's WRITE_DELAY: commits made within that delay before a crash are lost, and the "
+                    + "restarted relay sends those webhooks again. Leave it out (the relay then uses 0).", URL_KEY);
+        }
+        if (!hasOption(url, "DB_CLOSE_ON_EXIT")) {
+            durable += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return durable;
+    }
+
+    private static boolean hasOption(String url, String option) {
+        return Pattern.compile("(?i);\\s*" + option + "\\s*=").matcher(url).find();
     }
 
     public DataSource dataSource() {

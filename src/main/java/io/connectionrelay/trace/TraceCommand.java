@@ -3,6 +3,7 @@ package io.connectionrelay.trace;
 import java.io.PrintStream;
 import java.util.List;
 
+import io.connectionrelay.runtime.SecretMasker;
 import io.connectionrelay.runtime.Settings;
 import io.connectionrelay.runtime.StateDatabase;
 
@@ -37,7 +38,7 @@ public final class TraceCommand {
                     + ", default " + TraceRoutes.DEFAULT_LIMIT + ")");
             return 2;
         }
-        StateDatabase database = new StateDatabase(settings);
+        StateDatabase database = new StateDatabase(settings, new SecretMasker(settings));
         try {
             print(new TraceStore(database.dataSource()), connectionId, flags.contains("--json"), limit, out);
         } finally {

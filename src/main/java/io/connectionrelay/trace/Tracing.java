@@ -12,7 +12,7 @@ import org.apache.camel.CamelContext;
 /**
  * Binds the connection trace: traceStore (table relay_trace, created even with tracing off, so
  * --trace and GET /trace still answer with what was kept), and relayTrace, whose hooks feed the
- * writer when relay.trace.enabled (the default).
+ * writer when relay.trace.enabled (the default). SettingsSchema checks the relay.trace.* values.
  */
 public final class Tracing {
 
@@ -28,8 +28,8 @@ public final class Tracing {
         TraceWriter writer = null;
         if (settings.getBoolean(ENABLED, true)) {
             writer = new TraceWriter(store,
-                    positive(settings, "relay.trace.queue-size", 20_000),
-                    positive(settings, "relay.trace.batch-size", 1_000),
+                    settings.getInt("relay.trace.queue-size", 20_000),
+                    settings.getInt("relay.trace.batch-size", 1_000),
                     settings.getDuration("relay.trace.flush-interval", Duration.ofMillis(500)),
                     settings.getDuration("relay.trace.full-queue-wait", Duration.ofSeconds(5)),
                     meters);
@@ -37,13 +37,5 @@ public final class Tracing {
             context.getRegistry().bind("traceWriter", writer);
         }
         context.getRegistry().bind("relayTrace", new ConnectionTrace(writer, clock));
-    }
-
-    private static int positive(Settings settings, String key, int fallback) {
-        int value = settings.getInt(key, fallback);
-        if (value < 1) {
-            throw Settings.invalid(key, String.valueOf(value), "at least 1");
-        }
-        return value;
     }
 }

@@ -2,7 +2,10 @@ package io.connectionrelay.deadletter;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,9 +35,14 @@ class DeadLetterReplayTest {
 
     static final String CONNECTIONS = "/timp/organizations/connections/";
     static final String SUSPENDED_ID = "6b062210-6f5f-45bb-bf9a-100574368013";
+    static final String SNAPSHOT_NAME = "crux-a-\\d{8}T\\d{9}Z\\.csv";
+    static final String REPLAY_NAME = "crux-a-replay-\\d{8}T\\d{9}Z\\.csv";
+    static final String HOOKS = "/hooks";
 
     @RegisterExtension
     static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    @RegisterExtension
+    static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     abstract static class ReplayCase extends RelayTestSupport {
 
@@ -138,10 +146,52 @@ class DeadLetterReplayTest {
 
             assertThat(deadLetters().list()).isEmpty();
             List<Path> csv = publishedCsv();
-            assertThat(csv).hasSize(2);
+            assertThat(csv).extracting(p -> p.getFileName().toString()).satisfiesExactly(
+                    snapshot -> assertThat(snapshot).matches(SNAPSHOT_NAME),
+                    replay -> assertThat(replay).matches(REPLAY_NAME));
+            // the snapshot stays what the poll saw; the replayed row is in a file that says it is a replay
+            assertThat(Files.readString(csv.get(0)).lines()).hasSize(3).noneMatch(l -> l.contains(SUSPENDED_ID));
             List<String> replayed = Files.readString(csv.get(1)).lines().toList();
             assertThat(replayed).hasSize(2);
+            assertThat(replayed.get(0)).startsWith("source,vendor,connection_id,status,");
             assertThat(replayed.get(1)).startsWith("crux-a,crux," + SUSPENDED_ID + ",INACTIVE,SUSPENDED,");
+            assertThat(Files.list(dataDir().resolve("staging/csv"))).isEmpty();
+        }
+    }
+
+    /**
+     * Only webhook deliveries failed: their replay publishes no CSV at all (no header-only file
+     * under a snapshot's name), since no replayed record was routed to csv.
+     */
+    @Nested
+    class WebhookFailure extends ReplayCase {
+
+        @Override
+        protected void testProperties(Properties p) {
+            super.testProperties(p);
+            routeEverythingTo(p, "csv,webhook");
+            p.put("relay.webhook.subscribers", "crm-a");
+            p.put("relay.webhook.subscriber.crm-a.url", crm.baseUrl() + HOOKS);
+            p.put("relay.webhook.subscriber.crm-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            p.put("relay.webhook.max-retries", "0");
+        }
+
+        @Test
+        void replayingWebhooksPublishesNoCsv() throws Exception {
+            crux.stubFor(get(CONNECTIONS).willReturn(okJson(Fixtures.text("crux-connections.json"))));
+            crm.stubFor(post(urlPathEqualTo(HOOKS)).willReturn(aResponse().withStatus(410)));
+            assertThat(runOnce()).isEqualTo(1);
+            assertThat(publishedCsv()).singleElement()
+                    .satisfies(csv -> assertThat(csv.getFileName().toString()).matches(SNAPSHOT_NAME));
+            assertThat(deadLetters().list()).hasSize(3).allSatisfy(e -> assertThat(e.channel()).isEqualTo("webhook"));
+
+            crm.stubFor(post(urlPathEqualTo(HOOKS)).willReturn(ok()));
+            assertThat(DeadLetterCommands.replay(context, deadLetters(), null)).isTrue();
+
+            assertThat(deadLetters().list()).isEmpty();
+            assertThat(crm.getAllServeEvents()).filteredOn(e -> e.getResponse().getStatus() == 200).hasSize(3);
+            assertThat(publishedCsv()).as("nothing but the cycle's own snapshot").singleElement()
+                    .satisfies(csv -> assertThat(csv.getFileName().toString()).matches(SNAPSHOT_NAME));
             assertThat(Files.list(dataDir().resolve("staging/csv"))).isEmpty();
         }
     }

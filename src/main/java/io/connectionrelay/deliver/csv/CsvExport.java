@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * cycle's file is deleted, so no reader ever sees a partial export. A cycle cut short by a stop
  * (shutdown timeout) or a crash leaves its file in staging; it is deleted at the next start rather
  * than resumed, because every cycle polls the full list again.
+ * <p>
+ * A file named SOURCE-STAMP.csv is always a complete snapshot of a source's connections routed to
+ * csv, header-only when there are none (an empty account is a true snapshot, and tells "nothing"
+ * from "not run"). A replay cycle holds only the replayed records: its file is named
+ * SOURCE-replay-STAMP.csv, and it publishes nothing when no replayed record reached this channel.
+ * When the routing table sends nothing to csv, no file is published at all.
  */
 public class CsvExport implements StartupListener {
 
@@ -54,14 +60,25 @@ public class CsvExport implements StartupListener {
 
     private final Path staging;
     private final boolean formulaGuard;
+    private final boolean routed;
     private final Map<String, CycleFile> open = new ConcurrentHashMap<>();
 
-    private record CycleFile(Path path, CSVPrinter printer) {
+    private static final class CycleFile {
+        final Path path;
+        final CSVPrinter printer;
+        long rows;
+
+        CycleFile(Path path, CSVPrinter printer) {
+            this.path = path;
+            this.printer = printer;
+        }
     }
 
-    public CsvExport(Settings settings) {
+    /** routed: whether the routing table sends any status to csv. */
+    public CsvExport(Settings settings, boolean routed) {
         this.staging = Path.of(settings.get("relay.csv.staging-folder", "data/staging/csv"));
         this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+        this.routed = routed;
     }
 
     /** Deletes the staged files of cycles that an earlier run never finished. */
@@ -93,25 +110,33 @@ public class CsvExport implements StartupListener {
         }
         CycleFile file = fileFor(exchange);
         synchronized (file) {
-            file.printer().printRecord(row);
+            file.printer.printRecord(row);
+            file.rows++;
         }
     }
 
     /**
      * Closes the cycle's file and puts it in the body with CamelFileName set to its published
-     * name, SOURCE-yyyyMMddTHHmmssSSSZ.csv. A cycle that routed nothing to CSV still publishes its
-     * header, so "no rows" and "not run" look different.
+     * name: SOURCE-yyyyMMddTHHmmssSSSZ.csv for a snapshot, SOURCE-replay-yyyyMMddTHHmmssSSSZ.csv for
+     * a replay's records. The body is null when there is nothing to publish: a replay that brought
+     * no record here, or a relay that routes nothing to csv.
      */
     public void finish(Exchange exchange) throws IOException {
-        CycleFile file = fileFor(exchange);
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        synchronized (file) {
-            file.printer().close(true);
+        boolean replay = PollCycle.isReplay(exchange);
+        CycleFile gathered = open.get(exchange.getProperty(Exchanges.CYCLE, String.class));
+        if (!routed || replay && (gathered == null || gathered.rows == 0)) {
+            discard(exchange);
+            exchange.getMessage().setBody(null);
+            return;
         }
-        open.remove(cycle);
-        exchange.setProperty(STAGED, file.path());
-        exchange.getMessage().setBody(file.path().toFile());
-        exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(exchange));
+        CycleFile file = fileFor(exchange);
+        synchronized (file) {
+            file.printer.close(true);
+        }
+        open.remove(exchange.getProperty(Exchanges.CYCLE, String.class));
+        exchange.setProperty(STAGED, file.path);
+        exchange.getMessage().setBody(file.path.toFile());
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(exchange, replay));
     }
 
     /** The cycle failed: its rows must not be published. */
@@ -119,9 +144,9 @@ public class CsvExport implements StartupListener {
         CycleFile file = open.remove(exchange.getProperty(Exchanges.CYCLE, String.class));
         if (file != null) {
             synchronized (file) {
-                file.printer().close();
+                file.printer.close();
             }
-            Files.deleteIfExists(file.path());
+            Files.deleteIfExists(file.path);
         }
     }
 
@@ -156,9 +181,10 @@ public class CsvExport implements StartupListener {
         });
     }
 
-    private static String publishedName(Exchange exchange) {
+    private static String publishedName(Exchange exchange, boolean replay) {
         String source = exchange.getProperty(Exchanges.SOURCE, String.class);
         Instant started = exchange.getProperty(PollCycle.STARTED, Instant.class);
-        return FileNames.safe(source) + "-" + STAMP.format(started == null ? Instant.now() : started) + ".csv";
+        return FileNames.safe(source) + (replay ? "-replay-" : "-") + STAMP.format(started == null ? Instant.now() : started)
+                + ".csv";
     }
 }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.poll.Backoff;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.AggregationStrategy;
@@ -145,11 +146,17 @@ public class WebhookDeliveries implements AggregationStrategy {
                 exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1);
     }
 
-    /** In the dead-letter store now: not detected again until a replay delivers it or the connection changes. */
+    /**
+     * In the dead-letter store now: not detected again until a replay delivers it or the connection
+     * changes. An event whose dead letter could not be written is not parked: the next cycle
+     * detects it again, so it is not lost.
+     */
     public void parked(Exchange exchange) {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id != null) {
-            deadLettered.add(id);
+            if (DeadLetterStore.stored(exchange)) {
+                deadLettered.add(id);
+            }
             inFlight.remove(id);
         }
     }

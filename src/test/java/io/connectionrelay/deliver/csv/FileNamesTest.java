@@ -107,7 +107,7 @@ class FileNamesTest {
             exchange.setProperty(Exchanges.CYCLE, hostileSource + "-1-x");
             exchange.setProperty(PollCycle.STARTED, Instant.parse("2026-11-23T12:00:00Z"));
 
-            new CsvExport(new Settings(context)).finish(exchange);
+            new CsvExport(new Settings(context), true).finish(exchange);
 
             Path staged = exchange.getMessage().getBody(File.class).toPath();
             assertThat(staged.getParent()).isEqualTo(staging);

@@ -1,0 +1,63 @@
+package io.connectionrelay.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The state database the relay opens writes each commit at once (what H2 itself reports), and H2
+ * does not close it from its own JVM shutdown hook, whether the URL is the default or an
+ * operator's. (The shutdown hook's effect is tested end to end in StopPastTimeoutTest.)
+ */
+class StateDatabaseTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void anH2UrlWithoutOptionsGetsDurableCommitsAndIsClosedOnlyByTheRelay() throws Exception {
+        String url = "jdbc:h2:file:" + data.resolve("a").toAbsolutePath();
+        assertThat(writeDelayOf(url)).isEqualTo("0");
+        assertThat(StateDatabase.durable(url)).endsWith(";DB_CLOSE_ON_EXIT=FALSE");
+    }
+
+    @Test
+    void optionsTheOperatorSetAreKept() throws Exception {
+        String url = "jdbc:h2:file:" + data.resolve("b").toAbsolutePath() + ";write_delay=100;DB_CLOSE_ON_EXIT=TRUE";
+        assertThat(writeDelayOf(url)).isEqualTo("100");
+        assertThat(StateDatabase.durable(url)).isEqualTo(url);
+    }
+
+    @Test
+    void otherDatabasesAreLeftAlone() {
+        assertThat(StateDatabase.durable("jdbc:postgresql://db/relay?user=relay"))
+                .isEqualTo("jdbc:postgresql://db/relay?user=relay");
+    }
+
+    private String writeDelayOf(String url) throws Exception {
+        Properties properties = new Properties();
+        properties.put("relay.state.jdbc-url", url);
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(properties);
+            Settings settings = new Settings(context);
+            StateDatabase database = new StateDatabase(settings, new SecretMasker(settings));
+            try (Connection connection = database.dataSource().getConnection();
+                    Statement query = connection.createStatement();
+                    ResultSet rows = query.executeQuery(
+                            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                assertThat(rows.next()).isTrue();
+                return rows.getString(1);
+            } finally {
+                database.stop();
+            }
+        }
+    }
+}
