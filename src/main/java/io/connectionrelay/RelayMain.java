@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.runtime.LogFormat;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.runtime.StartupFailure;
 import org.apache.camel.main.Main;
 
 /**
@@ -16,17 +18,32 @@ import org.apache.camel.main.Main;
  *   --dead-letters       list the dead-letter store and exit
  *   --replay[=ID]        replay every dead-letter entry (or one), exit 0 when all succeeded
  * </pre>
- * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile.
+ * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile. A relay that cannot
+ * start prints why in one message and exits 2 (see {@link StartupFailure}).
  */
 public final class RelayMain {
 
     private RelayMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        List<String> flags = Arrays.asList(args);
-        String profile = RelayApplication.profile();
+    public static void main(String[] args) {
+        LogFormat.chooseBeforeLogging(RelayApplication.profile());
         Main main = new Main();
+        try {
+            run(main, Arrays.asList(args));
+        } catch (Exception e) {
+            System.exit(StartupFailure.report(e, main.getCamelContext()));
+        }
+    }
+
+    private static void run(Main main, List<String> flags) throws Exception {
+        List<String> unknown = flags.stream().filter(f -> f.startsWith("--"))
+                .filter(f -> !f.equals("--once") && !f.equals("--dead-letters") && !f.startsWith("--replay")).toList();
+        if (!unknown.isEmpty()) {
+            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters or --replay[=ID].");
+            System.exit(2);
+        }
+        String profile = RelayApplication.profile();
         main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
         main.addInitialProperty("relay.profile", profile);
         RelayApplication.configure(main.configure());
@@ -37,11 +54,6 @@ public final class RelayMain {
         if (flags.contains("--dead-letters") || flags.stream().anyMatch(f -> f.startsWith("--replay"))) {
             String replay = flags.stream().filter(f -> f.startsWith("--replay")).findFirst().orElse(null);
             System.exit(DeadLetterCommands.run(main, replay));
-        }
-        List<String> unknown = flags.stream().filter(f -> f.startsWith("--")).toList();
-        if (!unknown.isEmpty()) {
-            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters or --replay[=ID].");
-            System.exit(2);
         }
         main.run();
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
+import io.connectionrelay.runtime.ConfigurationException;
 import io.connectionrelay.runtime.Settings;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -99,7 +100,7 @@ public final class AccountManagerDirectory {
                 rules.add(rule);
             }
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            throw new IllegalStateException("Account-manager directory " + file + " (" + FILE_KEY + ") cannot be read: "
+            throw new ConfigurationException("Account-manager directory " + file + " (" + FILE_KEY + ") cannot be read: "
                     + e.getMessage(), e);
         }
         return rules;
@@ -133,8 +134,8 @@ public final class AccountManagerDirectory {
         return new Rule(field, value, manager, description);
     }
 
-    private static IllegalStateException malformed(Path file, long line, String problem) {
-        return new IllegalStateException("Account-manager directory " + file + " line " + line + ": " + problem
+    private static ConfigurationException malformed(Path file, long line, String problem) {
+        return new ConfigurationException("Account-manager directory " + file + " line " + line + ": " + problem
                 + " (file set by " + FILE_KEY + ", environment variable " + Settings.envName(FILE_KEY) + ")");
     }
 

@@ -14,47 +14,82 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
+import org.apache.camel.TypeConverter;
 
 /**
  * Splits a top-level JSON array into its elements one at a time, so memory holds one element
- * however long the array. The body must be re-readable (Camel's stream cache, spooled to disk for
- * large bodies): it is read twice, first to check the whole document is well formed, so that a
- * truncated payload delivers nothing rather than its first half.
+ * however long the array. The body is read twice, first to check the whole document is well
+ * formed, so that a truncated payload delivers nothing rather than its first half.
+ * <p>
+ * Every body form camel-http hands over is accepted: a stream cache (a body over 8 KB, or of
+ * unknown length; spooled to disk when large), a byte[] (a body of up to 8 KB with a
+ * Content-Length), or anything the type converters turn into a stream. Whatever is not already a
+ * stream cache becomes one, so both passes and a dead letter read the same bytes.
  */
 public class JsonArrayElements {
+
+    /**
+     * The most one element may take. A connection is a few KB; this bound keeps one element's
+     * tree (and Jackson's string buffers) small next to the heap, and is checked in the first
+     * pass, so a payload with a runaway value delivers nothing and is dead-lettered whole.
+     */
+    public static final long MAX_ELEMENT_BYTES = 1 << 20;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonFactory factory = mapper.getFactory();
 
     public Iterator<JsonNode> iterate(Exchange exchange) throws Exception {
+        StreamCache body = reReadable(exchange);
+        long elements = validate((InputStream) body);
+        exchange.setProperty("relayElementCount", elements);
+        body.reset();
+        return elements((InputStream) body);
+    }
+
+    private static StreamCache reReadable(Exchange exchange) throws Exception {
         Object body = exchange.getMessage().getBody();
         if (body == null) {
             throw new MalformedPayloadException("the response had no body; a JSON array was expected", null);
         }
-        InputStream in = exchange.getContext().getTypeConverter().mandatoryConvertTo(InputStream.class, exchange, body);
-        long elements = validate(in);
-        exchange.setProperty("relayElementCount", elements);
-        if (body instanceof StreamCache cache) {
+        if (body instanceof StreamCache cache && body instanceof InputStream) {
             cache.reset();
-        } else {
-            throw new IllegalStateException("the upstream body must be stream-cached to be read twice; "
-                    + "set camel.main.stream-caching-enabled=true");
+            return cache;
         }
-        return elements(in);
+        TypeConverter converter = exchange.getContext().getTypeConverter();
+        InputStream in = converter.mandatoryConvertTo(InputStream.class, exchange, body);
+        StreamCache cache = converter.mandatoryConvertTo(StreamCache.class, exchange, in);
+        exchange.getMessage().setBody(cache);
+        return cache;
     }
 
     /** Reads the document through without keeping it; returns the element count or says where it breaks. */
     long validate(InputStream in) throws MalformedPayloadException, IOException {
         try (JsonParser parser = factory.createParser(nonClosing(in))) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new MalformedPayloadException("expected a JSON array but the body starts with "
-                        + parser.currentToken(), null);
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new MalformedPayloadException("the response body is empty; a JSON array was expected", null);
+            }
+            if (first != JsonToken.START_ARRAY) {
+                throw new MalformedPayloadException("expected a JSON array but the body starts with " + first, null);
             }
             long count = 0;
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                if (parser.currentToken() == null) {
+            long elementStart = -1;
+            while (true) {
+                JsonToken token = parser.nextToken();
+                if (token == null) {
                     throw new MalformedPayloadException("the JSON array ends early after " + count + " elements", null);
                 }
+                // an element's size is known when the next one (or the end) starts: a string is skipped lazily
+                long start = parser.currentTokenLocation().getByteOffset();
+                if (elementStart >= 0 && start - elementStart > MAX_ELEMENT_BYTES) {
+                    throw new MalformedPayloadException("element " + count + " of the JSON array takes "
+                            + (start - elementStart) + " bytes, more than the " + MAX_ELEMENT_BYTES
+                            + " one connection may take", null);
+                }
+                if (token == JsonToken.END_ARRAY) {
+                    break;
+                }
+                elementStart = start;
                 parser.skipChildren();
                 count++;
             }

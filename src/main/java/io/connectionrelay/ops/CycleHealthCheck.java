@@ -25,13 +25,9 @@ public class CycleHealthCheck extends AbstractHealthCheck {
         this.threshold = threshold;
     }
 
-    /** relay.health.failed-cycles-threshold, 3 by default. */
+    /** relay.health.failed-cycles-threshold, 3 by default (1 or more: SettingsSchema checked it). */
     public static int threshold(Settings settings) {
-        int threshold = settings.getInt(THRESHOLD, 3);
-        if (threshold < 1) {
-            throw Settings.invalid(THRESHOLD, String.valueOf(threshold), "1 or more");
-        }
-        return threshold;
+        return settings.getInt(THRESHOLD, 3);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.apache.camel.Exchange;
  */
 public class CycleOutcomes {
 
-    static final String CYCLES = "relay.cycles";
+    public static final String CYCLES = "relay.cycles";
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -32,6 +32,7 @@ public class CycleOutcomes {
         volatile double lastDurationSeconds;
         /** Epoch seconds; 0 until the first successful cycle. */
         volatile double lastSuccessEpochSeconds;
+        volatile String lastFailedCycle;
     }
 
     public CycleOutcomes(MeterRegistry registry, Clock clock, Iterable<String> configuredSources) {
@@ -53,6 +54,11 @@ public class CycleOutcomes {
     public void failed(Exchange exchange) {
         String source = sourceOf(exchange);
         SourceState state = state(source);
+        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
+        if (cycle != null && cycle.equals(state.lastFailedCycle)) {
+            return; // told twice: its failure handling failed as well
+        }
+        state.lastFailedCycle = cycle;
         state.consecutiveFailures.incrementAndGet();
         state.lastDurationSeconds = elapsedSeconds(exchange);
         registry.counter(CYCLES, "source", source, "outcome", "failure").increment();

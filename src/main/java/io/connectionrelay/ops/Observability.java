@@ -1,6 +1,7 @@
 package io.connectionrelay.ops;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,18 +12,20 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Registry;
 
 /**
- * Binds the relay's metrics and health beans: relayMetrics, runSummary, cycleOutcomes and the
- * readiness check (Camel's health registry picks up HealthCheck beans from the registry).
+ * Binds the relay's metrics, health and cycle-log beans: relayMetrics, runSummary, cycleOutcomes,
+ * cycleLog and the readiness check (Camel's health registry picks up HealthCheck beans from the registry).
  */
 public final class Observability {
 
     private Observability() {
     }
 
-    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock) {
+    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock) throws Exception {
         Registry registry = context.getRegistry();
         // the registry camel-micrometer-prometheus serves at /observe/metrics, bound here so the relay's
         // counters (and the one-shot summary read from them) exist even with camel.metrics.enabled=false
@@ -39,6 +42,14 @@ public final class Observability {
         CycleOutcomes cycles = new CycleOutcomes(meters, clock, sources);
         registry.bind("cycleOutcomes", cycles);
         registry.bind("relayCycleHealthCheck", new CycleHealthCheck(cycles, CycleHealthCheck.threshold(settings)));
+        CycleLog cycleLog = new CycleLog(context, settings);
+        context.addService(cycleLog);
+        registry.bind("cycleLog", cycleLog);
+        // the same default as the source's timer (poll/SourceInstances)
+        sources.forEach(id -> metrics.sourcePeriod(id,
+                settings.getDuration("relay.source." + id + ".period", Duration.ofMinutes(5))));
+        metrics.watchReadiness(() -> HealthCheckHelper.invokeReadiness(context).stream()
+                .allMatch(result -> result.getState() == HealthCheck.State.UP));
         return metrics;
     }
 }

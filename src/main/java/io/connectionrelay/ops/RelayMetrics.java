@@ -1,7 +1,9 @@
 package io.connectionrelay.ops;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 
 import io.connectionrelay.record.CanonicalStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -20,6 +22,7 @@ public class RelayMetrics {
     public static final String FAILED = "relay.delivery.failures";
     public static final String DEAD_LETTERS = "relay.dead.letters";
     public static final String DEAD_LETTERS_NOT_STORED = "relay.dead.letter.write.failures";
+    public static final String DUPLICATES = "relay.duplicate.records";
     /** Channel label of a record whose status routes nowhere. */
     public static final String NO_CHANNEL = "none";
 
@@ -60,6 +63,11 @@ public class RelayMetrics {
         registry.counter(FAILED, "channel", label(channel), "target", label(target)).increment();
     }
 
+    /** [relay_duplicate_records_total{source}] a record dropped: its connection already went through in this cycle. */
+    public void duplicate(String source) {
+        registry.counter(DUPLICATES, "source", label(source)).increment();
+    }
+
     /** [relay_dead_letters_total{stage}] one entry written to the dead-letter store. */
     public void deadLettered(String stage) {
         registry.counter(DEAD_LETTERS, "stage", label(stage)).increment();
@@ -75,6 +83,29 @@ public class RelayMetrics {
         Gauge.builder("relay.dead.letter.entries", entries, RelayMetrics::callOrNaN)
                 .description("Entries in the dead-letter store now; replay removes the ones that succeed")
                 // nothing else holds the method reference: a weak one would read NaN after the next GC
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * [relay_source_period_seconds{source}] how often a source is polled, so an alert can count
+     * missed cycles in periods of each source rather than in one fixed time for all.
+     */
+    public void sourcePeriod(String source, Duration period) {
+        Gauge.builder("relay.source.period", period, p -> p.toMillis() / 1000.0)
+                .description("The source's poll period (relay.source.<name>.period)")
+                .baseUnit("seconds").tag("source", label(source))
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * [relay_ready] 1 while /observe/health/ready answers UP, 0 while DOWN: Prometheus scrapes
+     * metrics, not health endpoints, and alerts need the readiness as a series.
+     */
+    public void watchReadiness(BooleanSupplier ready) {
+        Gauge.builder("relay.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while the relay's readiness check is UP, 0 while it is DOWN")
                 .strongReference(true)
                 .register(registry);
     }

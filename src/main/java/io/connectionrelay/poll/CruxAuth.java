@@ -107,7 +107,8 @@ public class CruxAuth implements UpstreamAuth {
                     + "): check " + prefix + "username and " + prefix + "password", status, body);
         }
         try {
-            JsonNode token = json.readTree(body).path("auth_token");
+            // a 2xx without a body (204) reads as an empty document
+            JsonNode token = json.readTree(body == null ? "" : body).path("auth_token");
             if (!token.isTextual() || token.asText().isBlank()) {
                 throw new UpstreamException.Permanent("Crux login for " + sourceId + " returned no auth_token",
                         status, null);

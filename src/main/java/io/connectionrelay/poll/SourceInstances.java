@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.connectionrelay.runtime.Settings;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.util.StringHelper;
 
@@ -57,7 +58,7 @@ public class SourceInstances extends RouteBuilder {
             Duration delay = settings.getDuration(prefix + "initial-delay", Duration.ofSeconds(2));
             from("timer:" + id + "?period=" + period.toMillis() + "&delay=" + delay.toMillis())
                     .routeId("schedule-" + id)
-                    .log("Polling source " + id + " (" + vendor + ")")
+                    .log(LoggingLevel.DEBUG, "Polling source " + id + " (" + vendor + ")")
                     .to("direct:poll-" + id);
         }
     }

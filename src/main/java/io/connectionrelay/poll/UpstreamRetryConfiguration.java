@@ -1,7 +1,5 @@
 package io.connectionrelay.poll;
 
-import io.connectionrelay.normalize.MalformedPayloadException;
-import io.connectionrelay.normalize.RecordMappingException;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -13,8 +11,9 @@ import org.apache.camel.model.RouteConfigurationDefinition;
  * most relay.upstream.retry.max-delay), one retry after a 401, and what still fails handed to the
  * dead-letter store.
  * <ul>
- *   <li>"upstream", for source routes: a failed poll also ends its cycle (channels discard what
- *       they gathered for it), and the next scheduled cycle runs normally;</li>
+ *   <li>"upstream", for source routes: a failed poll, of any cause, also ends its cycle as failed
+ *       (channels discard what they gathered for it, metrics and readiness count it), and the
+ *       next scheduled cycle runs normally;</li>
  *   <li>"upstream-record", for routes that make one call per record (Terminal's per-connection
  *       details): a record that still fails is dead-lettered alone and its siblings go on.</li>
  * </ul>
@@ -28,16 +27,19 @@ public class UpstreamRetryConfiguration extends RouteConfigurationBuilder {
         UpstreamRetryDelay beforeRetry = UpstreamRetryDelay.fromSettings(settings);
 
         RouteConfigurationDefinition poll = routeConfiguration("upstream");
-        poll.onException(RecordMappingException.class)
-                .handled(true)
-                .to("direct:dead-letter")
-                .end();
         retrying(poll, retries, beforeRetry, "direct:dead-letter", "direct:cycle-failed");
-        poll.onException(UpstreamException.Permanent.class, MalformedPayloadException.class)
+        // everything else ends the cycle as failed, whatever threw it: a 4xx, a malformed body, or
+        // an exception nobody foresaw (the splitter's iterator, a cycle-end step); otherwise it
+        // would escape to the caller, uncounted, with no dead letter
+        poll.onException(Exception.class)
                 .logStackTrace(false)
                 .handled(true)
                 .to("direct:dead-letter", "direct:cycle-failed")
                 .end();
+        // a failure whose handling failed too (no dead letter could be written) gets past the
+        // handlers above: the cycle still ends as failed
+        poll.onCompletion().onFailureOnly()
+                .to("direct:cycle-failed");
 
         RouteConfigurationDefinition record = routeConfiguration("upstream-record");
         retrying(record, retries, beforeRetry, "direct:dead-letter");

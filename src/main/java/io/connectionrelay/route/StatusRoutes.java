@@ -5,6 +5,7 @@ import java.util.List;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -22,28 +23,30 @@ public class StatusRoutes extends RouteBuilder {
     public void configure() {
         RoutingTable table = getContext().getRegistry().lookupByNameAndType("routingTable", RoutingTable.class);
         RelayMetrics metrics = getContext().getRegistry().lookupByNameAndType("relayMetrics", RelayMetrics.class);
+        CycleLog cycleLog = getContext().getRegistry().lookupByNameAndType("cycleLog", CycleLog.class);
 
         from("direct:route").routeId("route").routeConfigurationId("stage")
                 .process(exchange -> {
                     CanonicalStatus status = RecordJson.read(exchange.getMessage().getBody(String.class)).status();
                     List<String> channels = table.channelsFor(status);
                     metrics.routed(status, channels);
+                    cycleLog.routed(exchange, channels);
                     exchange.setProperty(RECIPIENTS, channels.stream().map(c -> "direct:deliver-" + c).toList());
                 })
                 .recipientList(exchangeProperty(RECIPIENTS));
 
         from("direct:cycle-end").routeId("cycle-end")
-                .log("Cycle ${exchangeProperty." + Exchanges.CYCLE + "} of ${exchangeProperty." + Exchanges.SOURCE
-                        + "} polled ${exchangeProperty.relayElementCount} connection(s)")
                 .bean("relayMetrics", "polled(${exchangeProperty." + Exchanges.SOURCE + "}, "
                         + "${exchangeProperty.relayElementCount})")
                 .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-end")))
                 .recipientList(exchangeProperty(HOOKS))
-                .bean("cycleOutcomes", "succeeded");
+                .bean("cycleOutcomes", "succeeded")
+                .bean("cycleLog", "succeeded");
 
         from("direct:cycle-failed").routeId("cycle-failed")
                 .bean("cycleOutcomes", "failed")
                 .process(e -> e.setProperty(HOOKS, ChannelHooks.hooks(e.getContext(), "cycle-failed")))
-                .recipientList(exchangeProperty(HOOKS));
+                .recipientList(exchangeProperty(HOOKS))
+                .bean("cycleLog", "failed");
     }
 }

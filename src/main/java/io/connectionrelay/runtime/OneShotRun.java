@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.connectionrelay.deadletter.DeadLetterStore;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * --once: for cron and batch schedulers. Runs one cycle of every enabled source, waits until every
- * record is delivered or dead-lettered, prints a summary, and returns the exit code: 0 when nothing
- * was dead-lettered, 1 otherwise (also when a failure could not even be written to the store).
+ * record is delivered or dead-lettered, prints a summary, and returns the exit code: 0 when no
+ * cycle failed and nothing was dead-lettered, 1 otherwise (also when a failure could not even be
+ * written to the store).
  */
 public final class OneShotRun {
 
@@ -45,22 +47,40 @@ public final class OneShotRun {
             LOG.error("No source is configured: set relay.sources (RELAY_SOURCES)");
             return 1;
         }
+        boolean escaped = false;
         try (ProducerTemplate producer = context.createProducerTemplate()) {
             for (String route : sources) {
-                LOG.info("One-shot cycle of source {}", route.substring("poll-".length()));
-                producer.sendBody("direct:" + route, null);
+                LOG.debug("One-shot cycle of source {}", route.substring("poll-".length()));
+                escaped |= !cycle(producer, route);
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         Duration timeout = settings.getDuration("relay.once.timeout", Duration.ofMinutes(10));
         boolean idle = awaitIdle(context, timeout);
-        print(summary, context);
+        print(summary, context, escaped);
         if (!idle) {
             LOG.error("Work was still in flight after {} (relay.once.timeout)", timeout);
             return 1;
         }
-        return summary.ok() ? 0 : 1;
+        return summary.ok() && !escaped ? 0 : 1;
+    }
+
+    /**
+     * A source's route counts and dead-letters its own failures; one that still escapes (its
+     * failure handling failed too) is reported in one line, so the summary still follows.
+     */
+    private static boolean cycle(ProducerTemplate producer, String route) {
+        try {
+            producer.sendBody("direct:" + route, null);
+            return true;
+        } catch (CamelExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.error("The cycle of source {} failed and its failure could not be handled: {}",
+                    route.substring("poll-".length()), cause.toString());
+            LOG.debug("Stack trace of that failure", cause);
+            return false;
+        }
     }
 
     /** Idle: nothing in flight and every SEDA queue empty, twice in a row to cover hand-offs. */
@@ -81,7 +101,7 @@ public final class OneShotRun {
         return false;
     }
 
-    private static void print(RunSummary summary, CamelContext context) {
+    private static void print(RunSummary summary, CamelContext context, boolean escaped) {
         DeadLetterStore store = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
         StringBuilder text = new StringBuilder("\n=== connection-relay one-shot summary ===\n");
         text.append("Records polled per source:\n");
@@ -92,6 +112,8 @@ public final class OneShotRun {
         appendCounts(text, summary.deliveredCounts());
         text.append("Failed deliveries per channel and target:\n");
         appendCounts(text, summary.failedDeliveryCounts());
+        text.append("Failed cycles per source:\n");
+        appendCounts(text, summary.failedCycleCounts());
         text.append("Dead-lettered per stage:\n");
         appendCounts(text, summary.deadLetterCounts());
         if (summary.deadLetterCount() > 0) {
@@ -103,9 +125,14 @@ public final class OneShotRun {
                     .append(" could not be written (see the log), per stage:\n");
             appendCounts(text, summary.deadLettersNotStoredCounts());
         }
-        text.append("Result: ").append(summary.ok() ? "OK" : "FAILED").append('\n');
-        System.out.print(text);
-        System.out.flush();
+        text.append("Result: ").append(summary.ok() && !escaped ? "OK" : "FAILED").append('\n');
+        if (LogFormat.JSON.equals(new Settings(context).get(LogFormat.KEY, LogFormat.TEXT))) {
+            // the console is one JSON object per line then: the summary is one more of them
+            LOG.info(text.toString().strip());
+        } else {
+            System.out.print(text);
+            System.out.flush();
+        }
     }
 
     private static void appendCounts(StringBuilder text, Map<String, Long> counts) {

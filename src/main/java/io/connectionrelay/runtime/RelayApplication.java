@@ -1,6 +1,13 @@
 package io.connectionrelay.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.connectionrelay.deadletter.DeadLetterRoutes;
 import io.connectionrelay.deliver.csv.CsvTarget;
@@ -39,15 +46,51 @@ public final class RelayApplication {
 
     /**
      * The profile's file comes first because Camel keeps the first value it reads for a key: the
-     * profile's values win over the shared file's, and environment variables win over both.
+     * profile's values win over the shared file's, and environment variables win over both. A
+     * missing folder or an unknown profile is refused here, naming the variable that chose it.
      */
     public static String propertyLocations(String profile) {
-        String dir = configDir();
-        return "file:" + dir + "/application-" + profile + ".properties,file:" + dir + "/application.properties";
+        Path dir = Path.of(configDir());
+        Path shared = dir.resolve("application.properties");
+        Path own = dir.resolve("application-" + profile + ".properties");
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            problems.add("Configuration folder " + dir.toAbsolutePath() + " does not exist (set by RELAY_CONFIG_DIR "
+                    + "or -Drelay.config-dir; config in the working folder when neither is set)");
+        } else {
+            if (!Files.isReadable(shared)) {
+                problems.add("Configuration folder " + dir.toAbsolutePath() + " has no readable application.properties "
+                        + "(folder set by RELAY_CONFIG_DIR or -Drelay.config-dir)");
+            }
+            if (!Files.isReadable(own)) {
+                problems.add("Unknown profile '" + profile + "' (RELAY_PROFILE or -Drelay.profile): there is no "
+                        + own.toAbsolutePath() + "; profiles in that folder: " + profiles(dir)
+                        + " (folder set by RELAY_CONFIG_DIR or -Drelay.config-dir)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        return "file:" + own + ",file:" + shared;
+    }
+
+    private static String profiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            String names = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("application-") && n.endsWith(".properties"))
+                    .map(n -> n.substring("application-".length(), n.length() - ".properties".length()))
+                    .sorted().collect(Collectors.joining(", "));
+            return names.isEmpty() ? "none" : names;
+        } catch (IOException e) {
+            return "none readable";
+        }
     }
 
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
+        RoutingCheck routingCheck = new RoutingCheck();
+        main.addConfiguration(routingCheck);
+        main.addMainListener(routingCheck);
         main.addRoutesBuilder(new UpstreamRetryConfiguration());
         main.addRoutesBuilder(new StageErrorConfiguration());
         main.addRoutesBuilder(new EmailRetryConfiguration());

@@ -1,6 +1,7 @@
 package io.connectionrelay.runtime;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -14,6 +15,7 @@ import io.connectionrelay.enrich.AccountManagerDirectory;
 import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
+import io.connectionrelay.normalize.DuplicateConnections;
 import io.connectionrelay.normalize.JsonArrayElements;
 import io.connectionrelay.normalize.TerminalConnectionMapper;
 import io.connectionrelay.ops.DeadLetterStoreHealthCheck;
@@ -28,25 +30,43 @@ import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Binds the beans the YAML and Java routes refer to by name. */
+/** Checks every setting, then binds the beans the YAML and Java routes refer to by name. */
 public class RelayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // every setting is checked before anything is built, so all problems are reported together
+        List<String> problems = SettingsSchema.problems(settings);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        List<String> unread = SettingsSchema.unread(settings, System.getenv());
+        if (!unread.isEmpty()) {
+            LOG.warn("Settings the relay does not read, so they change nothing (a typo, or a source or subscriber "
+                    + "not listed?): {}", String.join(", ", unread));
+        }
+        // before the database: a password in its URL must be masked in any error opening it
+        SecretMasker masker = new SecretMasker(settings);
         Registry registry = context.getRegistry();
         // tests bind a fixed clock first; everything that ages records reads this one
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
-        StateDatabase database = new StateDatabase(settings);
+        SpoolFolder spool = SpoolFolder.claim(settings);
+        context.addService(spool);
+        context.getStreamCachingStrategy().setSpoolDirectory(spool.path().toFile());
+        StateDatabase database = new StateDatabase(settings, masker);
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);
-        SecretMasker masker = new SecretMasker(settings);
         registry.bind("secretMasker", masker);
         registry.bind("attemptCount", new AttemptCount());
         DeadLetterStore deadLetters = new DeadLetterStore(settings, metrics, masker);
@@ -56,6 +76,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("deadLetterStore", deadLetters);
         registry.bind("cruxAuth", new CruxAuth(context, settings));
         registry.bind("jsonArrayElements", new JsonArrayElements());
+        registry.bind("duplicateConnections", new DuplicateConnections(metrics));
         registry.bind("cruxConnectionMapper", new CruxConnectionMapper(settings));
         registry.bind("terminalAuth", new TerminalAuth(settings));
         registry.bind("terminalPages", new TerminalPages());

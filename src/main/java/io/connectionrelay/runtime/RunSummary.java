@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import io.connectionrelay.ops.CycleOutcomes;
 import io.connectionrelay.ops.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,9 +56,21 @@ public class RunSummary {
         return deadLettersNotStoredCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Nothing was dead-lettered, and no failure went unstored. */
+    /** No cycle failed, nothing was dead-lettered, and no failure went unstored. */
     public boolean ok() {
-        return deadLetterCount() == 0 && deadLettersNotStored() == 0;
+        return deadLetterCount() == 0 && deadLettersNotStored() == 0 && failedCycleCount() == 0;
+    }
+
+    /** Poll cycles that ended as failed, per source. */
+    public Map<String, Long> failedCycleCounts() {
+        Map<String, Long> failed = new TreeMap<>();
+        registry.find(CycleOutcomes.CYCLES).tag("outcome", "failure").counters()
+                .forEach(c -> failed.merge(c.getId().getTag("source"), (long) c.count(), Long::sum));
+        return failed;
+    }
+
+    public long failedCycleCount() {
+        return failedCycleCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
     public long deadLetterCount() {

@@ -3,6 +3,7 @@ package io.connectionrelay.runtime;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,12 @@ import java.util.regex.Pattern;
  *       secret) and every credential obtained at run time ({@link #remember}, e.g. a login's
  *       session token) is replaced wherever it appears;</li>
  *   <li>names: whatever follows a credential's name is masked even when its value is not known,
- *       as in {@code Authorization: Token abc}, {@code password=abc} or {@code "auth_token":"abc"}.</li>
+ *       as in {@code Authorization: Token abc}, {@code password=abc} or {@code "auth_token":"abc"};
+ *       so is the password of a URL's user info ({@code jdbc:postgresql://relay:abc@db/relay}).</li>
  * </ul>
+ * A credential written inside another setting's value (a JDBC URL's {@code password=} or user
+ * info, H2's {@code ;PASSWORD=}) is remembered as a value too, so a driver message that repeats it
+ * bare is masked as well.
  * The log layout has no Camel context to ask, so every masker also teaches its values to
  * {@link #process()}, the one the layout uses.
  */
@@ -38,6 +43,10 @@ public final class SecretMasker {
     private static final Pattern NAMED_VALUE = Pattern.compile(
             "(?i)(\\b(?:(?:proxy-)?authorization|[\\w.-]*" + CREDENTIAL_WORD + ")\\s*[:=]\\s*"
                     + "(?:(?:bearer|token|basic)\\s+)?)([^\\s,;&\"'\\[\\]{}<>]{1,1024})");
+    /** scheme://user:password@host: the password. */
+    private static final Pattern USER_INFO = Pattern.compile(
+            "(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@]*:)([^@\\s/]{1,1024})(@)");
+    private static final List<Pattern> PATTERNS = List.of(JSON_FIELD, NAMED_VALUE, USER_INFO);
     /** Longer than any match above, so a credential is never cut in two when text is masked in pieces. */
     private static final int OVERLAP = 4096;
     private static final int CHUNK = 64 * 1024;
@@ -50,11 +59,27 @@ public final class SecretMasker {
     }
 
     public SecretMasker(Settings settings) {
-        settings.keysWithPrefix("relay.").stream()
-                .filter(SecretMasker::isSecretKey)
-                .flatMap(k -> settings.get(k).stream())
-                .flatMap(v -> List.of(v.split(",")).stream())
-                .forEach(this::remember);
+        for (String key : settings.keysWithPrefix("relay.")) {
+            settings.get(key).ifPresent(value -> {
+                if (isSecretKey(key)) {
+                    List.of(value.split(",")).forEach(this::remember);
+                } else {
+                    embeddedCredentials(value).forEach(this::remember);
+                }
+            });
+        }
+    }
+
+    /** Credentials written inside a value: a URL's user-info password, password=..., ;PASSWORD=... */
+    static List<String> embeddedCredentials(String value) {
+        List<String> found = new ArrayList<>();
+        for (Pattern pattern : List.of(NAMED_VALUE, USER_INFO)) {
+            Matcher m = pattern.matcher(value);
+            while (m.find()) {
+                found.add(m.group(2));
+            }
+        }
+        return found;
     }
 
     /** Knows every secret any relay in this JVM has configured or obtained: for the log layout. */
@@ -95,6 +120,7 @@ public final class SecretMasker {
             masked = masked.replace(secret, MASK);
         }
         masked = JSON_FIELD.matcher(masked).replaceAll("$1" + MASK + "$3");
+        masked = USER_INFO.matcher(masked).replaceAll("$1" + MASK + "$3");
         return NAMED_VALUE.matcher(masked).replaceAll("$1" + MASK);
     }
 
@@ -119,7 +145,7 @@ public final class SecretMasker {
         boolean moved = true;
         while (moved) {
             moved = false;
-            for (Pattern pattern : List.of(JSON_FIELD, NAMED_VALUE)) {
+            for (Pattern pattern : PATTERNS) {
                 Matcher m = pattern.matcher(text).region(from, text.length());
                 while (m.find() && m.start() < cut) {
                     if (m.end() > cut) {

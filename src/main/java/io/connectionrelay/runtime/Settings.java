@@ -7,10 +7,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.CamelContextHelper;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * Typed access to relay.* settings through Camel's properties component, so an environment
@@ -18,6 +19,11 @@ import org.apache.camel.util.TimeUtils;
  * Every error names both the property and its environment variable.
  */
 public final class Settings {
+
+    public static final String DURATION_FORM = "a duration with a unit, such as 200ms, 30s, 5m or 1h30m";
+    /** Units are required: a bare 20 reads as seconds to one person and milliseconds to another. */
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
+    private static final long[] UNIT_MILLIS = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
 
     private final CamelContext context;
 
@@ -56,20 +62,48 @@ public final class Settings {
         }
     }
 
+    /** true or false, in any case; anything else is a mistake, not false. */
     public boolean getBoolean(String key, boolean fallback) {
-        return get(key).map(Boolean::parseBoolean).orElse(fallback);
+        String value = get(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        return parseBoolean(value).orElseThrow(() -> invalid(key, value, "true or false"));
     }
 
-    /** Accepts Camel's duration forms: 500 (millis), 30s, 5m, 1h30m. */
+    public static Optional<Boolean> parseBoolean(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> Optional.of(true);
+            case "false" -> Optional.of(false);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The README's duration form: 200ms, 30s, 5m, 1h, 1d, or combined as 1h30m. */
     public Duration getDuration(String key, Duration fallback) {
         String value = get(key, null);
         if (value == null) {
             return fallback;
         }
+        return parseDuration(value).orElseThrow(() -> invalid(key, value, DURATION_FORM));
+    }
+
+    public static Optional<Duration> parseDuration(String value) {
+        String text = value.trim();
+        Matcher m = DURATION.matcher(text);
+        if (text.isEmpty() || !m.matches()) {
+            return Optional.empty();
+        }
         try {
-            return Duration.ofMillis(TimeUtils.toMilliSeconds(value));
-        } catch (RuntimeException e) {
-            throw invalid(key, value, "a duration such as 500, 30s or 5m");
+            long millis = 0;
+            for (int unit = 0; unit < UNIT_MILLIS.length; unit++) {
+                if (m.group(unit + 1) != null) {
+                    millis = Math.addExact(millis, Math.multiplyExact(Long.parseLong(m.group(unit + 1)), UNIT_MILLIS[unit]));
+                }
+            }
+            return Optional.of(Duration.ofMillis(millis));
+        } catch (ArithmeticException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
@@ -86,8 +120,7 @@ public final class Settings {
      * relay.source.x. is base-url), for settings whose names are only known at run time.
      */
     public Set<String> keysWithPrefix(String prefix) {
-        Set<String> keys = new TreeSet<>(context.getPropertiesComponent()
-                .loadProperties(k -> k.startsWith(prefix)).stringPropertyNames());
+        Set<String> keys = keysInFiles(prefix);
         String env = envName(prefix);
         System.getenv().keySet().stream()
                 .filter(k -> k.startsWith(env) && k.length() > env.length())
@@ -96,13 +129,19 @@ public final class Settings {
         return keys;
     }
 
-    public static IllegalStateException missing(String key, String why) {
-        return new IllegalStateException("Missing setting " + key + " (environment variable " + envName(key) + "): "
+    /** Keys under a prefix from the configuration files (and what a test or the main class set), not the environment. */
+    public Set<String> keysInFiles(String prefix) {
+        return new TreeSet<>(context.getPropertiesComponent().loadProperties(k -> k.startsWith(prefix))
+                .stringPropertyNames());
+    }
+
+    public static ConfigurationException missing(String key, String why) {
+        return new ConfigurationException("Missing setting " + key + " (environment variable " + envName(key) + "): "
                 + why);
     }
 
-    public static IllegalStateException invalid(String key, String value, String expected) {
-        return new IllegalStateException("Setting " + key + " (environment variable " + envName(key) + ") is '"
+    public static ConfigurationException invalid(String key, String value, String expected) {
+        return new ConfigurationException("Setting " + key + " (environment variable " + envName(key) + ") is '"
                 + value + "' but must be " + expected);
     }
 }

@@ -3,7 +3,7 @@ package io.connectionrelay.runtime;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
- * Error handling for the stages after normalization (routeConfigurationId "stage"): a record a
+ * Error handling for the record stages, normalization on (routeConfigurationId "stage"): a record a
  * stage cannot process goes to the dead-letter store alone, and the rest of the batch goes on.
  * Channels that talk to remote systems declare their own retrying configuration.
  */

@@ -1,10 +1,7 @@
 package io.connectionrelay.runtime;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
-import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -14,8 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs, once the routes exist, what this process will do: profile, sources, routing, channels and
- * where output goes, with every secret masked. Fails startup when the routing table names a
- * channel no route delivers.
+ * where output goes, with every secret masked.
  */
 public class StartupSummary implements StartupListener {
 
@@ -33,17 +29,6 @@ public class StartupSummary implements StartupListener {
             return;
         }
         RoutingTable routing = context.getRegistry().lookupByNameAndType("routingTable", RoutingTable.class);
-        Set<String> deliverRoutes = context.getRoutes().stream().map(Route::getEndpoint).map(e -> e.getEndpointUri())
-                .filter(u -> u.startsWith("direct://deliver-")).map(u -> u.substring("direct://deliver-".length()))
-                .collect(Collectors.toSet());
-        for (CanonicalStatus status : CanonicalStatus.values()) {
-            for (String channel : routing.channelsFor(status)) {
-                if (!deliverRoutes.contains(channel)) {
-                    throw Settings.invalid(RoutingTable.key(status), String.join(",", routing.channelsFor(status)),
-                            "channels that exist; known channels are " + deliverRoutes);
-                }
-            }
-        }
         LOG.info(render(context, routing));
     }
 
@@ -71,7 +56,9 @@ public class StartupSummary implements StartupListener {
             text.append("    ").append(channel).append(": ").append(settings.get("relay." + channel + ".summary",
                     "see relay." + channel + ".*")).append('\n');
         }
-        text.append("  dead letters: ").append(settings.get("relay.dead-letter.folder", "data/dead-letter"));
+        text.append("  dead letters: ").append(settings.get("relay.dead-letter.folder", "data/dead-letter")).append('\n');
+        // a password inside the URL is masked with the rest of the text
+        text.append("  state:        ").append(settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay"));
         return masker.mask(text.toString());
     }
 

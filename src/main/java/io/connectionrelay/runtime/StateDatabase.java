@@ -1,5 +1,6 @@
 package io.connectionrelay.runtime;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ public final class StateDatabase implements Service {
 
     private final HikariDataSource pool;
 
-    public StateDatabase(Settings settings) {
+    public StateDatabase(Settings settings, SecretMasker masker) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("relay-state");
         config.setJdbcUrl(durable(settings.get(URL_KEY, "jdbc:h2:file:./data/state/relay")));
@@ -47,12 +48,14 @@ public final class StateDatabase implements Service {
         config.setPassword(settings.get("relay.state.password", ""));
         config.setMaximumPoolSize(settings.getInt("relay.state.pool-size", 10));
         config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout",
-                java.time.Duration.ofSeconds(30)).toMillis());
+                Duration.ofSeconds(30)).toMillis());
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot open the state database " + config.getJdbcUrl()
-                    + " (relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
+            // the URL may carry a password (?password=, user:password@, ;PASSWORD=) and so may the driver's message
+            throw new ConfigurationException(masker.mask("Cannot open the state database " + config.getJdbcUrl()
+                    + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY) + "): "
+                    + e.getMessage()), e);
         }
     }
 

@@ -57,8 +57,8 @@ class DemoWebhookReceiverTest extends RelayTestSupport {
         p.put("relay.webhook.subscriber.crm-demo.secret", SECRET);
         p.put("relay.demo.webhook-receiver.secret", SECRET);
         p.put("relay.demo.webhook-receiver.folder", received().toString());
-        p.put("relay.webhook.retry.initial-delay", "20");
-        p.put("relay.webhook.retry.max-delay", "200");
+        p.put("relay.webhook.retry.initial-delay", "20ms");
+        p.put("relay.webhook.retry.max-delay", "200ms");
     }
 
     Path received() {

@@ -60,7 +60,7 @@ abstract class FaultCase extends RelayTestSupport {
         p.put("relay.source." + SOURCE + ".base-url", crux.baseUrl());
         p.put("relay.source." + SOURCE + ".token", "fixed-token-123");
         p.put("relay.upstream.retry.max-retries", "3");
-        p.put("relay.upstream.retry.max-delay", "200");
+        p.put("relay.upstream.retry.max-delay", "200ms");
         p.put("camel.component.http.so-timeout", "1000");
         p.put("camel.component.http.response-timeout", "1000");
         for (String status : List.of("active", "pending", "inactive")) {
@@ -71,8 +71,8 @@ abstract class FaultCase extends RelayTestSupport {
         p.put("relay.webhook.subscriber.crm-a.secret", SECRET);
         p.put("relay.webhook.max-retries", "2");
         p.put("relay.webhook.timeout", "2s");
-        p.put("relay.webhook.retry.initial-delay", "20");
-        p.put("relay.webhook.retry.max-delay", "200");
+        p.put("relay.webhook.retry.initial-delay", "20ms");
+        p.put("relay.webhook.retry.max-delay", "200ms");
         fault(p);
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +18,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SFTP server CSV files go to is down (in-JVM Apache MINA SSHD, stopped and started). The
- * channels are independent: webhooks are delivered meanwhile, and the CSV is retried, then
- * dead-lettered whole and replayed once the server is back.
+ * channels are independent: webhooks are delivered meanwhile, and the CSV is retried on the shipped
+ * retry settings (only the first delay shortened), then dead-lettered whole and replayed once the
+ * server is back.
  */
 class SftpOutageTest extends FaultCase {
 
     static final String FOLDER = "exports";
+    /** As shipped in config/application.properties: the test follows the file. */
+    static final int SHIPPED_RETRIES = Integer.parseInt(shipped("relay.csv.sftp.retry.max-retries"));
 
     @RegisterExtension
     static SftpTestServer sftp = new SftpTestServer();
@@ -40,9 +45,9 @@ class SftpOutageTest extends FaultCase {
             throw new UncheckedIOException(e);
         }
         p.put("relay.csv.sftp.connect-timeout", "2s");
-        p.put("relay.csv.sftp.retry.max-retries", "2");
-        p.put("relay.csv.sftp.retry.initial-delay", "20");
-        p.put("relay.csv.sftp.retry.max-delay", "100");
+        // the shipped retry policy (config/application.properties: 5 retries from 2s, doubling up to
+        // 1m), its first delay shortened in the README's syntax
+        p.put("relay.csv.sftp.retry.initial-delay", "20ms");
     }
 
     /** Published means on the server. */
@@ -69,15 +74,18 @@ class SftpOutageTest extends FaultCase {
     void aServerDownForGoodDeadLettersTheCsvDeliversTheWebhooksAndTheReplayPublishes() throws Exception {
         upstreamAnswers(connections());
         sftp.stop();
+        AtomicInteger uploadRetries = onFirstUploadRetry(() -> { });
 
         assertThat(runOnce()).isEqualTo(1);
+
+        assertThat(uploadRetries.get()).isEqualTo(SHIPPED_RETRIES);
 
         invariant().assertHolds();
         assertThat(csv().files()).isEmpty();
         assertThat(webhooks().delivered()).containsAll(payload.keys(SOURCE));
         assertThat(deadLetters().list()).singleElement().satisfies(e -> {
             assertThat(e.channel()).isEqualTo("csv");
-            assertThat(e.attempts()).isEqualTo(3);
+            assertThat(e.attempts()).isEqualTo(1 + SHIPPED_RETRIES);
         });
 
         sftp.start();
@@ -104,6 +112,16 @@ class SftpOutageTest extends FaultCase {
         notifier.start();
         context.getManagementStrategy().addEventNotifier(notifier);
         return retries;
+    }
+
+    static String shipped(String key) {
+        Properties shipped = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("config/application.properties"))) {
+            shipped.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return shipped.getProperty(key).trim();
     }
 
     interface IoAction {

@@ -41,8 +41,8 @@ class SmtpOutageTest extends FaultCase {
         p.put("relay.email.smtp.connect-timeout", "1s");
         p.put("relay.email.attach-csv", "true");
         p.put("relay.email.retry.max-retries", "2");
-        p.put("relay.email.retry.initial-delay", "20");
-        p.put("relay.email.retry.max-delay", "100");
+        p.put("relay.email.retry.initial-delay", "20ms");
+        p.put("relay.email.retry.max-delay", "100ms");
     }
 
     @AfterEach

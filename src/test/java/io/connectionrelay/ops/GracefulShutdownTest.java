@@ -55,7 +55,7 @@ class GracefulShutdownTest {
     @Test
     void aCycleStillRunningAtTheTimeoutIsAbandonedAndPublishesNothing() throws Exception {
         slowConnections(Duration.ofSeconds(20));
-        start(1, "10", "1h");
+        start(1, "10ms", "1h");
         awaitPollInFlight();
 
         long started = System.nanoTime();
@@ -72,7 +72,7 @@ class GracefulShutdownTest {
     void aCycleThatEndsWithinTheTimeoutFinishesAndNoNewCycleStarts() throws Exception {
         slowConnections(Duration.ofSeconds(2));
         // a timer that would fire again at once if it were still running
-        start(30, "10", "100");
+        start(30, "10ms", "100ms");
         awaitPollInFlight();
 
         main.stop();

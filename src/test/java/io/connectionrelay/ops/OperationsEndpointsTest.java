@@ -130,12 +130,15 @@ class OperationsEndpointsTest {
             assertThat(failing.value("relay_cycle_last_success_timestamp_seconds", "source", "crux-a")).hasValue(0);
             assertThat(failing.value("relay_dead_letters_total", "stage", "poll")).hasValue(3);
             assertThat(failing.value("relay_dead_letter_entries")).hasValue(3);
+            assertThat(failing.value("relay_ready")).as("readiness as a series, for alerts").hasValue(0);
 
             crux.stubFor(get(CONNECTIONS).willReturn(okJson(Fixtures.text("crux-connections.json"))));
             assertThat(runOnce()).isEqualTo(1); // the earlier dead letters still count against the run
 
             assertThat(http("/observe/health/ready").statusCode()).isEqualTo(200);
-            assertThat(scrape().value("relay_cycle_consecutive_failures", "source", "crux-a")).hasValue(0);
+            MetricsScrape recovered = scrape();
+            assertThat(recovered.value("relay_cycle_consecutive_failures", "source", "crux-a")).hasValue(0);
+            assertThat(recovered.value("relay_ready")).hasValue(1);
         }
     }
 

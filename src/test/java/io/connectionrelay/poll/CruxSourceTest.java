@@ -108,6 +108,20 @@ class CruxSourceTest {
         }
 
         @Test
+        void aLoginAnsweredWithoutABodyFailsTheCycleWithTheReason() throws Exception {
+            crux.stubFor(post(LOGIN).willReturn(aResponse().withStatus(204)));
+
+            assertThat(runOnce()).isEqualTo(1);
+
+            crux.verify(0, getRequestedFor(urlEqualTo(CONNECTIONS)));
+            assertThat(deadLetters().list()).singleElement().satisfies(entry -> {
+                assertThat(entry.stage()).isEqualTo("poll");
+                assertThat(entry.error()).contains("returned no auth_token");
+            });
+            assertThat(summary().failedCycleCounts()).containsEntry("crux-a", 1L);
+        }
+
+        @Test
         void a401MidRunLogsInAgainOnceAndSucceeds() throws Exception {
             crux.stubFor(post(LOGIN).inScenario("login").whenScenarioStateIs(Scenario.STARTED)
                     .willReturn(okJson("{\"auth_token\":\"issued-1\"}")).willSetStateTo("second"));

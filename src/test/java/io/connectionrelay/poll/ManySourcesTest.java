@@ -51,22 +51,22 @@ class ManySourcesTest extends RelayTestSupport {
         p.put("relay.source.crux-a.vendor", "crux");
         p.put("relay.source.crux-a.base-url", upstream.baseUrl() + "/a");
         p.put("relay.source.crux-a.token", "token-for-a");
-        p.put("relay.source.crux-a.period", "200");
-        p.put("relay.source.crux-a.initial-delay", "0");
+        p.put("relay.source.crux-a.period", "200ms");
+        p.put("relay.source.crux-a.initial-delay", "0s");
         // crux-b: logs in with its own account; polled once an hour, so once during this test
         p.put("relay.source.crux-b.vendor", "crux");
         p.put("relay.source.crux-b.base-url", upstream.baseUrl() + "/b");
         p.put("relay.source.crux-b.username", "ops-b@example.com");
         p.put("relay.source.crux-b.password", "password-for-b");
         p.put("relay.source.crux-b.period", "1h");
-        p.put("relay.source.crux-b.initial-delay", "0");
+        p.put("relay.source.crux-b.initial-delay", "0s");
         // fleet: Terminal, every 300 ms
         p.put("relay.source.fleet.vendor", "terminal");
         p.put("relay.source.fleet.base-url", upstream.baseUrl() + TerminalApi.BASE);
         p.put("relay.source.fleet.api-key", TERMINAL_KEY);
         p.put("relay.source.fleet.page-limit", "2");
-        p.put("relay.source.fleet.period", "300");
-        p.put("relay.source.fleet.initial-delay", "0");
+        p.put("relay.source.fleet.period", "300ms");
+        p.put("relay.source.fleet.initial-delay", "0s");
         routeEverythingTo(p, "csv");
     }
 

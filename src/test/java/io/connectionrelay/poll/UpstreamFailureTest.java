@@ -156,7 +156,7 @@ class UpstreamFailureTest {
             p.remove("relay.source.crux-a.token");
             p.put("relay.source.crux-a.username", "ops@example.com");
             p.put("relay.source.crux-a.password", "s3cret-pass");
-            p.put("relay.upstream.retry.initial-delay", "400");
+            p.put("relay.upstream.retry.initial-delay", "400ms");
         }
 
         @Test
@@ -213,9 +213,9 @@ class UpstreamFailureTest {
         protected void testProperties(Properties p) {
             super.testProperties(p);
             p.put("relay.once", "false");
-            p.put("relay.source.crux-a.period", "300");
+            p.put("relay.source.crux-a.period", "300ms");
             // the first cycle waits for the test to stub the upstream
-            p.put("relay.source.crux-a.initial-delay", "500");
+            p.put("relay.source.crux-a.initial-delay", "500ms");
             p.put("relay.upstream.retry.max-retries", "1");
         }
 

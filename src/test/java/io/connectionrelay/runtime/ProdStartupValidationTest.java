@@ -42,6 +42,14 @@ class ProdStartupValidationTest {
     }
 
     @Test
+    void everyMissingSettingIsNamedInTheSameFailure() {
+        assertThat(startupFailure(Map.of("relay.sources", "crux-eu", "relay.source.crux-eu.vendor", "crux")))
+                .contains("5 configuration problems")
+                .contains("RELAY_SOURCE_CRUX_EU_BASE_URL", "RELAY_SOURCE_CRUX_EU_USERNAME",
+                        "RELAY_SOURCE_CRUX_EU_PASSWORD", "RELAY_EMAIL_FROM", "RELAY_EMAIL_SMTP_HOST");
+    }
+
+    @Test
     void aSourceWithoutAnAddressNamesIt() {
         assertThat(startupFailure(Map.of(
                 "relay.sources", "fleet",
@@ -65,6 +73,13 @@ class ProdStartupValidationTest {
                 "relay.routing.inactive", "csv")))
                 .contains("relay.routing.pending")
                 .contains("RELAY_ROUTING_PENDING");
+    }
+
+    @Test
+    void anUnknownLogFormatNamesTheSettingAndTheChoices() {
+        assertThat(startupFailure(Map.of("relay.log.format", "xml", "relay.routing.active", "csv",
+                "relay.routing.pending", "csv", "relay.routing.inactive", "csv")))
+                .contains("relay.log.format", "RELAY_LOG_FORMAT", "'xml'", "text, json");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.util.Properties;
 import java.util.Random;
 
+import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,36 @@ class SecretMaskerTest {
         assertThat(masker.mask("{\"auth_token\": \"s\\\"ess\", \"org\":\"x\",\"password\":\"p\"}"))
                 .isEqualTo("{\"auth_token\": \"****\", \"org\":\"x\",\"password\":\"****\"}");
         assertThat(masker.mask("Invalid token. Retry later")).isEqualTo("Invalid token. Retry later");
+    }
+
+    @Test
+    void aPasswordInsideAUrlIsMaskedInEveryFormAndRememberedForBareRepeats() {
+        SecretMasker masker = masker("relay.state.jdbc-url", "jdbc:postgresql://relay:pw-in-userinfo@db:5432/relay",
+                "relay.other.jdbc-url", "jdbc:postgresql://db/relay?user=relay&password=pw-in-query&ssl=true",
+                "relay.h2.jdbc-url", "jdbc:h2:tcp://db/relay;USER=relay;PASSWORD=pw-in-h2;MODE=PostgreSQL");
+
+        assertThat(masker.mask("Cannot open jdbc:postgresql://relay:pw-in-userinfo@db:5432/relay"))
+                .isEqualTo("Cannot open jdbc:postgresql://relay:****@db:5432/relay");
+        assertThat(masker.mask("jdbc:postgresql://db/relay?user=relay&password=pw-in-query&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db/relay?user=relay&password=****&ssl=true");
+        assertThat(masker.mask("jdbc:h2:tcp://db/relay;USER=relay;PASSWORD=pw-in-h2;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:tcp://db/relay;USER=relay;PASSWORD=****;MODE=PostgreSQL");
+        assertThat(masker.mask("driver said: pw-in-userinfo, pw-in-query, pw-in-h2"))
+                .isEqualTo("driver said: ****, ****, ****");
+        assertThat(masker.mask("https://api.example.com/x")).isEqualTo("https://api.example.com/x");
+    }
+
+    @Test
+    void theStartupSummaryShowsTheStateDatabaseWithoutItsPassword() {
+        DefaultCamelContext context = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.put("relay.state.jdbc-url", "jdbc:postgresql://relay:pw-in-summary@db:5432/relay");
+        context.getPropertiesComponent().setInitialProperties(properties);
+        Settings settings = new Settings(context);
+
+        assertThat(new StartupSummary(settings).render(context, new RoutingTable(settings)))
+                .contains("state:        jdbc:postgresql://relay:****@db:5432/relay")
+                .doesNotContain("pw-in-summary");
     }
 
     @Test

@@ -69,7 +69,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         Properties properties = new Properties();
         properties.put("relay.once", "true");
         properties.putAll(dataFolders(dataDir()));
-        properties.put("relay.upstream.retry.initial-delay", "50");
+        properties.put("relay.upstream.retry.initial-delay", "50ms");
         properties.put("relay.upstream.retry.max-delay", "2s");
         properties.put("camel.server.enabled", "false");
         // SEDA consumers (webhook queues) notice a stop within 0.1 s instead of 1 s
@@ -82,11 +82,12 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
     }
 
     /**
-     * Everything the relay writes, under one folder: out/csv, staging/csv, dead-letter, and the
-     * state database in state/. Also for tests that start Camel Main themselves.
+     * Everything the relay writes, under one folder: out/csv, staging/csv, dead-letter, spool, and
+     * the state database in state/. Also for tests that start Camel Main themselves.
      */
     public static Map<String, String> dataFolders(Path data) {
         return Map.of(
+                "relay.spool.folder", data.resolve("spool").toString(),
                 "relay.csv.folder", data.resolve("out/csv").toString(),
                 "relay.csv.staging-folder", data.resolve("staging/csv").toString(),
                 "relay.dead-letter.folder", data.resolve("dead-letter").toString(),

@@ -1,22 +1,22 @@
 package io.connectionrelay.deliver.csv;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 import io.connectionrelay.runtime.Settings;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the csv-publish route (direct:csv-publish) from the template in routes/deliver/csv.yaml
  * that relay.csv.target names: folder (relay.csv.folder) or sftp (relay.csv.sftp.*). The settings
- * are checked here, at startup, so a bad configuration fails with the setting's name instead of at
- * the first upload. The SFTP password and key passphrase are not template parameters: the
- * endpoint reads them from the settings itself.
+ * were checked at startup (SettingsSchema: required ones, readable key and known_hosts files), so a
+ * bad configuration fails with the setting's name instead of at the first upload. The SFTP password
+ * and key passphrase are not template parameters: the endpoint reads them from the settings itself.
  */
 public class CsvTarget extends RouteBuilder {
 
@@ -26,6 +26,7 @@ public class CsvTarget extends RouteBuilder {
     @Override
     public void configure() {
         Settings settings = new Settings(getContext());
+        getContext().getRegistry().bind("csvSftpRedelivery", sftpRedelivery(settings));
         String target = settings.get("relay.csv.target", "folder");
         String doneFileName = settings.getBoolean("relay.csv.done-file", false) ? "${file:name}.done" : null;
         String summary;
@@ -51,11 +52,7 @@ public class CsvTarget extends RouteBuilder {
         int port = settings.getInt(SFTP + "port", 22);
         String username = settings.require(SFTP + "username", "the SFTP login");
         String directory = settings.get(SFTP + "directory", "");
-        Optional<String> privateKey = settings.get(SFTP + "private-key-file").map(f -> readable(SFTP + "private-key-file", f));
-        if (privateKey.isEmpty() && settings.get(SFTP + "password").isEmpty()) {
-            throw Settings.missing(SFTP + "password", "the SFTP login needs a password or " + SFTP
-                    + "private-key-file (environment variable " + Settings.envName(SFTP + "private-key-file") + ")");
-        }
+        Optional<String> privateKey = settings.get(SFTP + "private-key-file");
         boolean trustAnyHost = settings.getBoolean(SFTP + "trust-any-host", false);
         String knownHosts = "";
         if (trustAnyHost) {
@@ -63,9 +60,8 @@ public class CsvTarget extends RouteBuilder {
                     + "the connection to {} can receive the CSV exports and the login. Set {}known-hosts-file instead.",
                     SFTP, host, SFTP);
         } else {
-            knownHosts = readable(SFTP + "known-hosts-file", settings.require(SFTP + "known-hosts-file",
-                    "the SFTP server's host key is verified against this known_hosts file (ssh-keyscan -p " + port
-                            + " " + host + " > known_hosts); " + SFTP + "trust-any-host=true turns verification off"));
+            knownHosts = settings.require(SFTP + "known-hosts-file", "the SFTP server's host key is verified against "
+                    + "this known_hosts file; " + SFTP + "trust-any-host=true turns verification off");
         }
         var route = templatedRoute("csv-publish-sftp").routeId("csv-publish")
                 .parameter("host", host)
@@ -82,17 +78,25 @@ public class CsvTarget extends RouteBuilder {
                 + (trustAnyHost ? "NOT verified (trust-any-host)" : "checked against " + knownHosts);
     }
 
+    /** Exponential backoff with jitter for the csv-sftp route configuration (routes/deliver/csv.yaml). */
+    static RedeliveryPolicy sftpRedelivery(Settings settings) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(settings.getInt(SFTP + "retry.max-retries", 5));
+        policy.setRedeliveryDelay(settings.getDuration(SFTP + "retry.initial-delay", Duration.ofSeconds(2)).toMillis());
+        policy.setMaximumRedeliveryDelay(settings.getDuration(SFTP + "retry.max-delay", Duration.ofMinutes(1)).toMillis());
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(2);
+        policy.setUseCollisionAvoidance(true);
+        policy.setRetryAttemptedLogLevel(LoggingLevel.WARN);
+        policy.setLogRetryAttempted(true);
+        policy.setLogStackTrace(false);
+        return policy;
+    }
+
     private static void optional(TemplatedRouteDefinition route, String name, String value) {
         if (value != null) {
             route.parameter(name, value);
         }
-    }
-
-    private static String readable(String key, String file) {
-        if (!Files.isReadable(Path.of(file))) {
-            throw Settings.invalid(key, file, "a readable file");
-        }
-        return file;
     }
 
     private static String millis(Settings settings, String key, Duration fallback) {

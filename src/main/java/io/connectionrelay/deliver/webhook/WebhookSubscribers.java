@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 import io.connectionrelay.record.CanonicalStatus;
+import io.connectionrelay.runtime.ConfigurationException;
 import io.connectionrelay.runtime.Settings;
 
 /**
  * The subscribers in relay.webhook.subscribers, each read from relay.webhook.subscriber.ID.* and
- * checked at startup, so a typo fails the start naming the setting instead of failing deliveries.
- * Adding a subscriber is configuration only.
+ * checked at startup, so a typo fails the start naming the setting instead of failing deliveries
+ * (ranges and required settings by SettingsSchema; ids, statuses and secrets here). Adding a
+ * subscriber is configuration only.
  */
 public class WebhookSubscribers {
 
@@ -25,7 +27,7 @@ public class WebhookSubscribers {
     private final Map<String, WebhookSubscriber> byId = new LinkedHashMap<>();
 
     public WebhookSubscribers(Settings settings) {
-        Duration timeout = positive(settings, "relay.webhook.timeout", Duration.ofSeconds(10));
+        Duration timeout = settings.getDuration("relay.webhook.timeout", Duration.ofSeconds(10));
         int maxRetries = settings.getInt("relay.webhook.max-retries", 5);
         int concurrency = settings.getInt("relay.webhook.concurrency", 20);
         for (String id : settings.getList(LIST)) {
@@ -62,23 +64,15 @@ public class WebhookSubscribers {
     private static WebhookSubscriber read(Settings settings, String id, Duration defaultTimeout, int defaultRetries,
             int defaultConcurrency) {
         String prefix = "relay.webhook.subscriber." + id + ".";
-        int maxRetries = settings.getInt(prefix + "max-retries", defaultRetries);
-        if (maxRetries < 0) {
-            throw Settings.invalid(prefix + "max-retries", String.valueOf(maxRetries), "0 or more");
-        }
-        int concurrency = settings.getInt(prefix + "concurrency", defaultConcurrency);
-        if (concurrency < 1) {
-            throw Settings.invalid(prefix + "concurrency", String.valueOf(concurrency), "1 or more");
-        }
         return new WebhookSubscriber(
                 id,
                 url(settings, prefix + "url", id),
                 signer(settings, prefix + "secret", id),
                 statuses(settings, prefix + "statuses"),
                 new LinkedHashSet<>(settings.getList(prefix + "sources")),
-                positive(settings, prefix + "timeout", defaultTimeout),
-                maxRetries,
-                concurrency);
+                settings.getDuration(prefix + "timeout", defaultTimeout),
+                settings.getInt(prefix + "max-retries", defaultRetries),
+                settings.getInt(prefix + "concurrency", defaultConcurrency));
     }
 
     private static URI url(Settings settings, String key, String id) {
@@ -102,7 +96,7 @@ public class WebhookSubscribers {
         try {
             return WebhookSigner.fromSecret(secret);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Setting " + key + " (environment variable " + Settings.envName(key)
+            throw new ConfigurationException("Setting " + key + " (environment variable " + Settings.envName(key)
                     + ") is not a usable signing secret: " + e.getMessage());
         }
     }
@@ -117,13 +111,5 @@ public class WebhookSubscribers {
             }
         }
         return statuses;
-    }
-
-    private static Duration positive(Settings settings, String key, Duration fallback) {
-        Duration value = settings.getDuration(key, fallback);
-        if (value.isZero() || value.isNegative()) {
-            throw Settings.invalid(key, settings.get(key, ""), "a positive duration such as 500, 10s or 1m");
-        }
-        return value;
     }
 }

@@ -71,8 +71,8 @@ class CsvSftpTest {
             p.put("relay.csv.sftp.known-hosts-file", write(() -> sftp.writeKnownHosts(dataDir().resolve("known_hosts"))));
             p.put("relay.csv.sftp.connect-timeout", "5s");
             p.put("relay.csv.sftp.retry.max-retries", "2");
-            p.put("relay.csv.sftp.retry.initial-delay", "20");
-            p.put("relay.csv.sftp.retry.max-delay", "100");
+            p.put("relay.csv.sftp.retry.initial-delay", "20ms");
+            p.put("relay.csv.sftp.retry.max-delay", "100ms");
         }
 
         int runWithHostilePayload() throws InterruptedException {

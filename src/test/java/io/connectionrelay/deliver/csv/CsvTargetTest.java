@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.runtime.SettingsSchema;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.Exchange;
@@ -40,22 +41,23 @@ class CsvTargetTest {
 
         @Test
         void anUnknownTargetIsRefused() {
-            assertThatThrownBy(() -> configure(Map.of("relay.csv.target", "ftp")))
-                    .hasMessageContaining("relay.csv.target (environment variable RELAY_CSV_TARGET) is 'ftp' but must be folder or sftp");
+            assertThat(problems(Map.of("relay.csv.target", "ftp")))
+                    .contains("relay.csv.target (environment variable RELAY_CSV_TARGET) is 'ftp' but must be one of folder, sftp");
         }
 
         @Test
         void sftpNeedsAKnownHostsFileUnlessTrustIsTurnedOff() {
-            assertThatThrownBy(() -> configure(SFTP))
-                    .hasMessageContaining("Missing setting relay.csv.sftp.known-hosts-file (environment variable RELAY_CSV_SFTP_KNOWN_HOSTS_FILE)")
-                    .hasMessageContaining("relay.csv.sftp.trust-any-host=true");
+            assertThat(problems(SFTP))
+                    .contains("Missing setting relay.csv.sftp.known-hosts-file (environment variable RELAY_CSV_SFTP_KNOWN_HOSTS_FILE)")
+                    .contains("relay.csv.sftp.trust-any-host=true");
+            assertThat(problems(with(SFTP, "relay.csv.sftp.trust-any-host", "true"))).isEmpty();
         }
 
         @Test
         void aKnownHostsFileThatCannotBeReadIsRefused() {
             Map<String, String> settings = with(SFTP, "relay.csv.sftp.known-hosts-file", "/nonexistent/known_hosts");
-            assertThatThrownBy(() -> configure(settings))
-                    .hasMessageContaining("relay.csv.sftp.known-hosts-file (environment variable RELAY_CSV_SFTP_KNOWN_HOSTS_FILE) is '/nonexistent/known_hosts' but must be a readable file");
+            assertThat(problems(settings))
+                    .contains("relay.csv.sftp.known-hosts-file (environment variable RELAY_CSV_SFTP_KNOWN_HOSTS_FILE) is '/nonexistent/known_hosts' but must be a readable file");
         }
 
         @Test
@@ -63,19 +65,24 @@ class CsvTargetTest {
             Path knownHosts = Files.createTempFile("known_hosts", "");
             Map<String, String> settings = with(SFTP, "relay.csv.sftp.known-hosts-file", knownHosts.toString());
             settings.remove("relay.csv.sftp.password");
-            assertThatThrownBy(() -> configure(settings))
-                    .hasMessageContaining("Missing setting relay.csv.sftp.password (environment variable RELAY_CSV_SFTP_PASSWORD)")
-                    .hasMessageContaining("relay.csv.sftp.private-key-file (environment variable RELAY_CSV_SFTP_PRIVATE_KEY_FILE)");
+            assertThat(problems(settings))
+                    .contains("Missing setting relay.csv.sftp.password (environment variable RELAY_CSV_SFTP_PASSWORD)")
+                    .contains("relay.csv.sftp.private-key-file (environment variable RELAY_CSV_SFTP_PRIVATE_KEY_FILE)");
         }
 
         @Test
-        void sftpNeedsAHostAndAUser() {
-            Map<String, String> noHost = with(SFTP, "relay.csv.sftp.trust-any-host", "true");
-            noHost.remove("relay.csv.sftp.host");
-            assertThatThrownBy(() -> configure(noHost)).hasMessageContaining("relay.csv.sftp.host (environment variable RELAY_CSV_SFTP_HOST)");
-            Map<String, String> noUser = with(SFTP, "relay.csv.sftp.trust-any-host", "true");
-            noUser.remove("relay.csv.sftp.username");
-            assertThatThrownBy(() -> configure(noUser)).hasMessageContaining("relay.csv.sftp.username (environment variable RELAY_CSV_SFTP_USERNAME)");
+        void sftpNeedsAHostAndAUserBothNamedAtOnce() {
+            Map<String, String> settings = with(SFTP, "relay.csv.sftp.trust-any-host", "true");
+            settings.remove("relay.csv.sftp.host");
+            settings.remove("relay.csv.sftp.username");
+            assertThat(problems(settings))
+                    .contains("relay.csv.sftp.host (environment variable RELAY_CSV_SFTP_HOST)")
+                    .contains("relay.csv.sftp.username (environment variable RELAY_CSV_SFTP_USERNAME)");
+        }
+
+        @Test
+        void sftpSettingsAreNotCheckedForTheFolderTarget() {
+            assertThat(problems(Map.of("relay.csv.target", "folder", "relay.csv.sftp.port", "0"))).isEmpty();
         }
 
         private static Map<String, String> with(Map<String, String> base, String key, String value) {
@@ -84,13 +91,13 @@ class CsvTargetTest {
             return settings;
         }
 
-        private static void configure(Map<String, String> settings) throws Exception {
-            try (DefaultCamelContext context = new DefaultCamelContext()) {
-                Properties properties = new Properties();
-                properties.putAll(settings);
-                context.getPropertiesComponent().setOverrideProperties(properties);
-                context.addRoutes(new CsvTarget());
-            }
+        /** Every problem SettingsSchema reports at startup for these settings, one per line. */
+        private static String problems(Map<String, String> settings) {
+            DefaultCamelContext context = new DefaultCamelContext();
+            Properties properties = new Properties();
+            properties.putAll(settings);
+            context.getPropertiesComponent().setOverrideProperties(properties);
+            return String.join("\n", SettingsSchema.problems(new Settings(context)));
         }
     }
 

@@ -29,7 +29,7 @@ class EmailDigestTest extends EmailTestSupport {
     @Override
     protected void testProperties(Properties p) {
         super.testProperties(p);
-        // batches of two: a connection's later state arrives in a later batch
+        // batches of two: a manager's digest gathers several batches
         p.put("relay.email.batch-size", "2");
     }
 
@@ -38,11 +38,11 @@ class EmailDigestTest extends EmailTestSupport {
         String repeated = CruxConnections.uuid();
         serve(new CruxConnections()
                 .pending("Alpha Foods", "Ana García", "ana@example.com")
-                .add(repeated, "Old Name Ltd", "CONFIRMATION WAITING", "Ana García", "ana@example.com")
-                .pending("<script>alert(1)</script> Foods", "Ana García", "ana@example.com")
-                // the same connection again later in the cycle: it appears once, in this state
                 .add(repeated, "Sūn Démíng (孫德明) 贸易", "CONFIRMATION WAITING", "Ana García",
                         "ANA@example.com")
+                .pending("<script>alert(1)</script> Foods", "Ana García", "ana@example.com")
+                // the same connection again later in the cycle: it appears once, as first listed
+                .add(repeated, "Old Name Ltd", "CONFIRMATION WAITING", "Ana García", "ana@example.com")
                 .active("Active Partner", "Ana García", "ana@example.com")
                 .pending("Beta Logistics", "Wei Zhang", "wei@example.com")
                 .pending("Ωmega Λogistics", "Wei Zhang", "wei@example.com")

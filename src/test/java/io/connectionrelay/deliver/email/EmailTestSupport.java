@@ -58,8 +58,8 @@ abstract class EmailTestSupport extends RelayTestSupport {
         p.put("relay.email.smtp.port", Integer.toString(smtpPort()));
         p.put("relay.email.smtp.security", "none");
         p.put("relay.email.smtp.connect-timeout", "2s");
-        p.put("relay.email.retry.initial-delay", "100");
-        p.put("relay.email.retry.max-delay", "400");
+        p.put("relay.email.retry.initial-delay", "100ms");
+        p.put("relay.email.retry.max-delay", "400ms");
         p.put("relay.email.outbox-folder", dataDir().resolve("out/outbox").toString());
     }
 

@@ -78,8 +78,8 @@ class WebhookChannelTest {
             // the query is part of the address a subscriber gave us; it must reach it and nowhere else
             p.put("relay.webhook.subscriber.crm-a.url", crmA.baseUrl() + HOOKS + "?token=crm-a-url-token");
             p.put("relay.webhook.subscriber.crm-a.secret", SECRET_A);
-            p.put("relay.webhook.retry.initial-delay", "20");
-            p.put("relay.webhook.retry.max-delay", "200");
+            p.put("relay.webhook.retry.initial-delay", "20ms");
+            p.put("relay.webhook.retry.max-delay", "200ms");
             p.put("relay.webhook.timeout", "2s");
             subscribers(p);
         }
