@@ -36,7 +36,8 @@ class StateDatabaseTest {
         properties.put("relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("c").toAbsolutePath());
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().setInitialProperties(properties);
-            StateDatabase database = new StateDatabase(new Settings(context));
+            Settings settings = new Settings(context);
+            StateDatabase database = new StateDatabase(settings, new SecretMasker(settings));
             try (Connection connection = database.dataSource().getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE ledger (id INT)");
