@@ -187,7 +187,7 @@ public final class SettingsSchema {
             setting("relay.once.timeout", duration(MILLISECOND)),
             setting("relay.health.failed-cycles-threshold", atLeast(1)),
             setting("relay.log.format", oneOf("text", "json")),
-            setting("relay.log.progress-interval", duration(MILLISECOND)),
+            setting("relay.log.progress-interval", duration(Duration.ZERO)),
             setting("camel.server.enabled", BOOLEAN),
             setting("camel.server.host", TEXT),
             setting("camel.server.port", PORT),

@@ -47,7 +47,8 @@ class StateDatabaseTest {
         properties.put("relay.state.jdbc-url", url);
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().setInitialProperties(properties);
-            StateDatabase database = new StateDatabase(new Settings(context));
+            Settings settings = new Settings(context);
+            StateDatabase database = new StateDatabase(settings, new SecretMasker(settings));
             try (Connection connection = database.dataSource().getConnection();
                     Statement query = connection.createStatement();
                     ResultSet rows = query.executeQuery(
