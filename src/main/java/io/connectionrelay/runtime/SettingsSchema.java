@@ -198,7 +198,7 @@ public final class SettingsSchema {
             setting("relay.once.timeout", duration(MILLISECOND)),
             setting("relay.health.failed-cycles-threshold", atLeast(1)),
             setting("relay.log.format", oneOf("text", "json")),
-            setting("relay.log.progress-interval", duration(MILLISECOND)),
+            setting("relay.log.progress-interval", duration(Duration.ZERO)),
             setting("relay.trace.enabled", BOOLEAN),
             setting("relay.trace.retention", duration(MILLISECOND)),
             setting("relay.trace.prune-interval", duration(MILLISECOND)),
