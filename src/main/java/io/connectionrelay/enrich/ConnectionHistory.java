@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,13 +31,6 @@ import org.apache.camel.Service;
 public class ConnectionHistory implements Service {
 
     static final String TABLE = "relay_connection_history";
-    private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE + " ("
-            + "source VARCHAR(200) NOT NULL, "
-            + "connection_id VARCHAR(200) NOT NULL, "
-            + "status VARCHAR(16) NOT NULL, "
-            + "previous_status VARCHAR(16), "
-            + "status_since TIMESTAMP WITH TIME ZONE NOT NULL, "
-            + "PRIMARY KEY (source, connection_id))";
     private static final String SELECT = "SELECT status, previous_status, status_since FROM " + TABLE
             + " WHERE source = ? AND connection_id = ?";
     private static final String INSERT = "INSERT INTO " + TABLE
@@ -83,12 +75,6 @@ public class ConnectionHistory implements Service {
 
     public ConnectionHistory(DataSource database) {
         this.database = database;
-        try (Connection connection = database.getConnection(); Statement create = connection.createStatement()) {
-            create.execute(CREATE);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create table " + TABLE + " in the state database "
-                    + "(relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
-        }
     }
 
     /** Notes the record's current status and returns its history. */

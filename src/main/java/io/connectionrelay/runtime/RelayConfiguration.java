@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.cluster.ClusterSettings;
+import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
@@ -58,6 +60,8 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
+        ClusterSettings cluster = ClusterSettings.read(settings);
+        registry.bind("clusterSettings", cluster);
         SpoolFolder spool = SpoolFolder.claim(settings);
         context.addService(spool);
         context.getStreamCachingStrategy().setSpoolDirectory(spool.path().toFile());
@@ -65,6 +69,10 @@ public class RelayConfiguration implements CamelConfiguration {
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
+        if (cluster.enabled() && !settings.getBoolean("relay.once", false)) {
+            // a source schedule each, and the digest window's cron
+            ClusteredSchedules.configure(context, cluster, state, settings.getList("relay.sources").size() + 1);
+        }
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);
         registry.bind("secretMasker", masker);

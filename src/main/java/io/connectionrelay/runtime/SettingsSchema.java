@@ -67,6 +67,7 @@ public final class SettingsSchema {
             .anyMatch(status -> s.getList("relay.routing." + status).contains("email"));
     private static final Condition EMAIL_BY_SMTP = (s, p) -> EMAIL_ROUTED.test(s, p)
             && s.get("relay.email.transport", "smtp").equals("smtp");
+    private static final Condition CLUSTER = (s, p) -> isTrue(s, "relay.cluster.enabled", false);
     private static final Condition CRON_WINDOW = (s, p) -> s.get("relay.email.window").filter("cron"::equals).isPresent();
 
     private static final String CRUX_LOGIN = "Crux source <name> needs either relay.source.<name>.token or a "
@@ -179,9 +180,13 @@ public final class SettingsSchema {
             setting("relay.webhook.queue-size", atLeast(1)),
             setting("relay.webhook.retry.initial-delay", duration(Duration.ZERO)),
             setting("relay.webhook.retry.max-delay", duration(Duration.ZERO)),
+            setting("relay.webhook.in-flight-timeout", duration(Duration.ofSeconds(1))),
             // state, dead letters, operations
             setting("relay.state.jdbc-url", new SettingKind("a JDBC URL such as jdbc:postgresql://host:5432/relay",
                     v -> v.startsWith("jdbc:"))),
+            setting("relay.state.jdbc-url", new SettingKind("a PostgreSQL URL, jdbc:postgresql://host:5432/relay, "
+                    + "since relay.cluster.enabled=true (RELAY_CLUSTER_ENABLED) needs a state database every replica "
+                    + "shares", v -> v.startsWith("jdbc:postgresql:"))).when(CLUSTER),
             setting("relay.state.username", TEXT),
             setting("relay.state.password", TEXT),
             setting("relay.state.pool-size", atLeast(1)),
@@ -190,6 +195,12 @@ public final class SettingsSchema {
             setting("relay.dead-letter.folder", TEXT),
             setting("relay.dead-letter.stale-claim-after", duration(MILLISECOND)),
             setting("relay.spool.folder", TEXT),
+            // several replicas
+            setting("relay.cluster.enabled", BOOLEAN),
+            setting("relay.cluster.instance-id", TEXT),
+            // Quartz's smallest check-in and misfire settings that still make sense
+            setting("relay.cluster.checkin-interval", duration(Duration.ofMillis(500))),
+            setting("relay.cluster.misfire-threshold", duration(Duration.ofSeconds(1))),
             setting("relay.once.timeout", duration(MILLISECOND)),
             setting("relay.health.failed-cycles-threshold", atLeast(1)),
             setting("relay.log.format", oneOf("text", "json")),

@@ -1,5 +1,7 @@
 package io.connectionrelay.runtime;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -9,6 +11,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Service;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,13 @@ import org.slf4j.LoggerFactory;
  *       camel.main.shutdown-timeout to finish, and every record of that grace period failed with
  *       "Database is already closed" and was dead-lettered. The pool closes it after the routes.</li>
  * </ul>
+ * <p>
+ * Its schema, every table of ours, of Camel's repositories and of Quartz's job store, is Flyway's
+ * (src/main/resources/db/migration/{h2,postgresql}), migrated here before anything else opens a
+ * connection. One folder per database, since types differ (BYTEA and BLOB) and Quartz's job store
+ * is only needed where replicas share a PostgreSQL database. Flyway takes a lock on the database
+ * while it migrates, so replicas starting together on an empty database take turns instead of
+ * racing each other's CREATE TABLE.
  */
 public final class StateDatabase implements Service {
 
@@ -53,6 +64,45 @@ public final class StateDatabase implements Service {
                     + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY) + "): "
                     + e.getMessage()), e);
         }
+        try {
+            migrate(pool);
+        } catch (FlywayException e) {
+            pool.close();
+            throw new IllegalStateException(masker.mask("Cannot bring the state database " + config.getJdbcUrl()
+                    + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY)
+                    + ") to this version's schema: " + e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A database an earlier version of the relay made (its tables, no schema history) is taken as
+     * version 0, and V1's IF NOT EXISTS leaves its tables as they are.
+     */
+    public static void migrate(DataSource database) {
+        Flyway.configure()
+                .dataSource(database)
+                .locations("classpath:db/migration/" + vendor(database))
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    /** h2 or postgresql: the folder of that database's migrations. */
+    static String vendor(DataSource database) {
+        String product;
+        try (Connection connection = database.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        } catch (SQLException e) {
+            throw new FlywayException("cannot connect: " + e.getMessage(), e);
+        }
+        if (product.contains("postgres")) {
+            return "postgresql";
+        }
+        if (product.contains("h2")) {
+            return "h2";
+        }
+        throw new FlywayException(product + " is not supported; use H2 or PostgreSQL");
     }
 
     /** The URL with H2's durability options added where it does not set them (see the class comment). */

@@ -1,20 +1,15 @@
 package io.connectionrelay.deliver.email;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -25,7 +20,7 @@ import io.connectionrelay.record.RecordJson;
 
 /**
  * What each manager was told, in the state database (tables email_digest_connection and
- * email_digest_manager, created from db/h2 or db/postgresql/email-digests.sql). Every decision is
+ * email_digest_manager, migration V5__email_digests.sql). Every decision is
  * one statement, so that several relays sharing the database never both take it: whether a
  * record is news (a MERGE compares it with what was reported), whether a connection resolved
  * (compared with the connection history in the same database), and who sends a digest (a
@@ -88,34 +83,8 @@ final class DigestLedger {
 
     private final DataSource database;
 
-    private DigestLedger(DataSource database) {
+    DigestLedger(DataSource database) {
         this.database = database;
-    }
-
-    static DigestLedger open(DataSource database) {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            for (String ddl : ddl(product.contains("postgres") ? "postgresql" : "h2")) {
-                statement.execute(ddl);
-            }
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("cannot create the email digest tables in the state database "
-                    + "(relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
-        }
-        return new DigestLedger(database);
-    }
-
-    /** The statements of db/DATABASE/email-digests.sql: the file a migration tool would run. */
-    static List<String> ddl(String database) throws IOException {
-        String file = "/db/" + database + "/email-digests.sql";
-        try (InputStream in = DigestLedger.class.getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IOException(file + " is missing from the build");
-            }
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.strip().startsWith("--")).collect(Collectors.joining("\n"));
-            return java.util.Arrays.stream(sql.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        }
     }
 
     /** Notes each record's latest state under its manager, in one batch. */

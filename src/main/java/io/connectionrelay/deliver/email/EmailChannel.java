@@ -61,7 +61,7 @@ public final class EmailChannel {
             LOG.info("Digests go out on {} in {}; next at {}", window.schedule(), window.zone(),
                     window.nextScheduled(clock.instant()).atZone(window.zone()));
         }
-        DigestLedger ledger = DigestLedger.open(registry.lookupByNameAndType("relayDataSource", DataSource.class));
+        DigestLedger ledger = new DigestLedger(registry.lookupByNameAndType("relayDataSource", DataSource.class));
         registry.bind("digestDispatch", new DigestDispatch(ledger, window, routed, clock));
         registry.bind("oneShotCycles", new OneShotCycles());
         // a batch completes on the thread that completed it (the aggregator's default is a thread

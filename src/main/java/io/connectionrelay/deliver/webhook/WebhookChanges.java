@@ -23,8 +23,9 @@ import org.apache.camel.spi.IdempotentRepository;
 /**
  * Change detection: for each subscriber whose filters take the record, an event when the
  * connection is new to that subscriber or a watched field differs from what it last acknowledged
- * (the ledger). Nothing for an unchanged connection, and nothing for a change whose event waits in
- * the dead-letter store for a replay.
+ * (the ledger). Nothing for an unchanged connection, nothing for a change whose event waits in
+ * the dead-letter store for a replay, and nothing while another event for the connection is in
+ * flight: each event is claimed in the ledger first, and only the claim's winner sends it.
  */
 public class WebhookChanges {
 
@@ -74,7 +75,9 @@ public class WebhookChanges {
                 continue;
             }
             String id = eventId(subscriber.id(), record.key(), last == null ? "" : last.eventId(), fingerprint);
-            if (deadLettered.contains(id)) {
+            if (deadLettered.contains(id)
+                    || !ledger.claim(subscriber.id(), record.key(), last == null ? null : last.eventId(), id,
+                            clock.instant())) {
                 continue;
             }
             String type = last == null ? CREATED : last.status().equals(status) ? UPDATED : STATUS_CHANGED;

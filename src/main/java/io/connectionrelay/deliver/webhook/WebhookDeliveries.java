@@ -145,13 +145,15 @@ public class WebhookDeliveries implements AggregationStrategy {
      * changes. An event whose dead letter could not be written is not parked: the next cycle
      * detects it again, so it is not lost.
      */
-    public void parked(Exchange exchange) {
+    public void parked(Exchange exchange) throws SQLException {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id != null) {
             if (DeadLetterStore.stored(exchange)) {
                 deadLettered.add(id);
             }
             inFlight.remove(id);
+            ledger.release(exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class),
+                    exchange.getProperty(WebhookEvent.CONNECTION, String.class), id);
         }
     }
 
