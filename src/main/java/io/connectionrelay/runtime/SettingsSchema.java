@@ -5,6 +5,7 @@ import static io.connectionrelay.runtime.SettingKind.CRON;
 import static io.connectionrelay.runtime.SettingKind.PORT;
 import static io.connectionrelay.runtime.SettingKind.READABLE_FILE;
 import static io.connectionrelay.runtime.SettingKind.TEXT;
+import static io.connectionrelay.runtime.SettingKind.TIME_ZONE;
 import static io.connectionrelay.runtime.SettingKind.URL;
 import static io.connectionrelay.runtime.SettingKind.atLeast;
 import static io.connectionrelay.runtime.SettingKind.duration;
@@ -134,9 +135,14 @@ public final class SettingsSchema {
             setting("relay.csv.sftp.retry.initial-delay", duration(Duration.ZERO)),
             setting("relay.csv.sftp.retry.max-delay", duration(Duration.ZERO)),
             // email channel
-            setting("relay.email.window", oneOf("cycle", "cron")),
+            // cycle: the old name of news, read as news
+            setting("relay.email.window", oneOf("news", "cron", "cycle")),
+            setting("relay.email.group-wait", duration(Duration.ZERO)),
+            setting("relay.email.group-interval", duration(Duration.ZERO)),
+            setting("relay.email.repeat-interval", duration(Duration.ZERO)),
             setting("relay.email.schedule", CRON).when(CRON_WINDOW)
                     .required("when digests are sent with relay.email.window=cron"),
+            setting("relay.email.time-zone", TIME_ZONE),
             setting("relay.email.transport", oneOf("smtp", "outbox")),
             setting("relay.email.outbox-folder", TEXT),
             setting("relay.email.from", TEXT).requiredWhen(EMAIL_ROUTED,

@@ -1,5 +1,5 @@
--- What each account manager was told in their email digests (README "Email digests"), PostgreSQL.
--- The same tables as ../h2/email-digests.sql; only the unbounded text type is spelled differently.
+-- email: what each account manager was told in their digests (README "Email digests"). A digest
+-- is decided by news, against these tables, not by a closing window.
 
 -- One row per connection the email channel has seen in a routed status, under its manager.
 --   state            its canonical status, or RESOLVED once it left the statuses routed to email
@@ -9,7 +9,7 @@
 --   changed_at       when state last changed: the news a digest waits for starts here
 -- A row whose state differs from reported_state is news. A RESOLVED row is deleted once a
 -- digest has reported it.
-CREATE TABLE IF NOT EXISTS email_digest_connection (
+CREATE TABLE email_digest_connection (
     source VARCHAR(200) NOT NULL,
     connection_id VARCHAR(200) NOT NULL,
     manager VARCHAR(320) NOT NULL,
@@ -21,10 +21,10 @@ CREATE TABLE IF NOT EXISTS email_digest_connection (
     record_json TEXT NOT NULL,
     CONSTRAINT email_digest_connection_pk PRIMARY KEY (source, connection_id)
 );
-CREATE INDEX IF NOT EXISTS email_digest_connection_manager ON email_digest_connection (manager);
+CREATE INDEX email_digest_connection_manager ON email_digest_connection (manager);
 
 -- One row per manager: their last digest, and the claim a sender holds while one is on its way.
-CREATE TABLE IF NOT EXISTS email_digest_manager (
+CREATE TABLE email_digest_manager (
     manager VARCHAR(320) NOT NULL,
     last_sent_at TIMESTAMP WITH TIME ZONE,
     last_message_id VARCHAR(255),

@@ -108,7 +108,7 @@ public final class DigestDispatch {
         List<String> claimed = new ArrayList<>();
         for (Group group : ledger.groups()) {
             Instant attemptedBefore = attemptedBefore(group, occasion, now);
-            if (attemptedBefore != null && ledger.claim(group.manager(), now, now.plus(CLAIM), attemptedBefore)) {
+            if (attemptedBefore != null && ledger.claim(group, now, now.plus(CLAIM), attemptedBefore)) {
                 claimed.add(group.manager());
             }
         }

@@ -20,7 +20,7 @@ import io.connectionrelay.record.RecordJson;
 
 /**
  * What each manager was told, in the state database (tables email_digest_connection and
- * email_digest_manager, created by the V5 migration). Every decision is
+ * email_digest_manager, migration V5__email_digests.sql). Every decision is
  * one statement, so that several relays sharing the database never both take it: whether a
  * record is news (a MERGE compares it with what was reported), whether a connection resolved
  * (compared with the connection history in the same database), and who sends a digest (a
@@ -54,7 +54,8 @@ final class DigestLedger {
             SELECT c.manager,
                    MIN(CASE WHEN c.reported_state IS NULL OR c.reported_state <> c.state THEN c.changed_at END),
                    SUM(CASE WHEN c.state <> 'RESOLVED' THEN 1 ELSE 0 END),
-                   MAX(m.last_attempt_at)
+                   MAX(m.last_attempt_at),
+                   MAX(m.manager)
             FROM email_digest_connection c LEFT JOIN email_digest_manager m ON m.manager = c.manager
             GROUP BY c.manager""";
     private static final String ADD_MANAGER = """
@@ -78,7 +79,7 @@ final class DigestLedger {
     private static final String CONFLICT = "23505";
 
     /** A manager's group as the database has it: earliest unreported news (null: none), connections still waiting. */
-    record Group(String manager, Instant newsSince, int outstanding, Instant lastAttempt) {
+    record Group(String manager, Instant newsSince, int outstanding, Instant lastAttempt, boolean known) {
     }
 
     private final DataSource database;
@@ -87,20 +88,29 @@ final class DigestLedger {
         this.database = database;
     }
 
-    /** Notes each record's latest state under its manager, in one batch. */
+    /**
+     * Notes each record's latest state under its manager: one batch in one transaction, as the
+     * state database may sync every commit to disk.
+     */
     void remember(Collection<ConnectionRecord> records, Instant now) throws SQLException {
-        try (Connection connection = database.getConnection();
-             PreparedStatement merge = connection.prepareStatement(REMEMBER)) {
-            for (ConnectionRecord record : records) {
-                merge.setString(1, record.source());
-                merge.setString(2, record.connectionId());
-                merge.setString(3, DigestRecipient.of(record).groupKey());
-                merge.setString(4, record.status().name());
-                merge.setObject(5, utc(now));
-                merge.setString(6, RecordJson.write(record));
-                merge.addBatch();
+        try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement merge = connection.prepareStatement(REMEMBER)) {
+                for (ConnectionRecord record : records) {
+                    merge.setString(1, record.source());
+                    merge.setString(2, record.connectionId());
+                    merge.setString(3, DigestRecipient.of(record).groupKey());
+                    merge.setString(4, record.status().name());
+                    merge.setObject(5, utc(now));
+                    merge.setString(6, RecordJson.write(record));
+                    merge.addBatch();
+                }
+                merge.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
-            merge.executeBatch();
         }
     }
 
@@ -132,7 +142,8 @@ final class DigestLedger {
              PreparedStatement select = connection.prepareStatement(GROUPS);
              ResultSet row = select.executeQuery()) {
             while (row.next()) {
-                groups.add(new Group(row.getString(1), instant(row, 2), row.getInt(3), instant(row, 4)));
+                groups.add(new Group(row.getString(1), instant(row, 2), row.getInt(3), instant(row, 4),
+                        row.getString(5) != null));
             }
         }
         return groups;
@@ -142,9 +153,12 @@ final class DigestLedger {
      * Takes the manager's next digest unless another sender holds it (until its claim expires) or
      * attempted one after {@code attemptedBefore}. True when this caller is to send it.
      */
-    boolean claim(String manager, Instant now, Instant claimUntil, Instant attemptedBefore) throws SQLException {
+    boolean claim(Group group, Instant now, Instant claimUntil, Instant attemptedBefore) throws SQLException {
+        String manager = group.manager();
         try (Connection connection = database.getConnection()) {
-            addManager(connection, manager);
+            if (!group.known()) {
+                addManager(connection, manager);
+            }
             try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
                 claim.setObject(1, utc(claimUntil));
                 claim.setObject(2, utc(now));

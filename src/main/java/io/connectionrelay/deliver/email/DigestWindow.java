@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * group per manager; with {@code news} (the default) a group with news waits group-wait from its
  * first news and group-interval from its last digest, so one cycle's news from every source
  * arrives in one email, and an unchanged group is re-sent as a reminder after repeat-interval
- * (0: never). With {@code cron} every non-empty group goes out on the schedule, in time-zone,
+ * (0s: never). With {@code cron} every non-empty group goes out on the schedule, in time-zone,
  * whatever the news.
  */
 record DigestWindow(Mode mode, Duration groupWait, Duration groupInterval, Duration repeatInterval,
@@ -64,9 +64,9 @@ record DigestWindow(Mode mode, Duration groupWait, Duration groupInterval, Durat
             }
         }
         return new DigestWindow(mode,
-                nonNegative(settings, "relay.email.group-wait", Duration.ofSeconds(30)),
-                nonNegative(settings, "relay.email.group-interval", Duration.ofMinutes(5)),
-                nonNegative(settings, "relay.email.repeat-interval", Duration.ofHours(24)),
+                settings.getDuration("relay.email.group-wait", Duration.ofSeconds(30)),
+                settings.getDuration("relay.email.group-interval", Duration.ofMinutes(5)),
+                settings.getDuration("relay.email.repeat-interval", Duration.ofHours(24)),
                 schedule, zone);
     }
 
@@ -83,14 +83,5 @@ record DigestWindow(Mode mode, Duration groupWait, Duration groupInterval, Durat
 
     boolean remindsAtAll() {
         return !repeatInterval.isZero();
-    }
-
-
-    private static Duration nonNegative(Settings settings, String key, Duration fallback) {
-        Duration value = settings.getDuration(key, fallback);
-        if (value.isNegative()) {
-            throw Settings.invalid(key, value.toString(), "a duration of 0 or more, e.g. 30s, 5m or 24h");
-        }
-        return value;
     }
 }

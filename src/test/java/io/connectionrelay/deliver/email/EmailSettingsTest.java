@@ -28,9 +28,10 @@ class EmailSettingsTest {
     }
 
     @Test
-    void aWaitCannotBeNegative() {
-        assertThatThrownBy(() -> register("relay.email.repeat-interval", "-1"))
-                .hasMessageContaining("relay.email.repeat-interval (environment variable RELAY_EMAIL_REPEAT_INTERVAL)");
+    void aWaitNeedsAUnit() {
+        assertThatThrownBy(() -> register("relay.email.repeat-interval", "24"))
+                .hasMessageContaining("relay.email.repeat-interval (environment variable RELAY_EMAIL_REPEAT_INTERVAL)")
+                .hasMessageContaining("a duration with a unit");
     }
 
     @Test
