@@ -6,6 +6,7 @@ import static io.connectionrelay.runtime.SettingKind.PORT;
 import static io.connectionrelay.runtime.SettingKind.READABLE_FILE;
 import static io.connectionrelay.runtime.SettingKind.TEXT;
 import static io.connectionrelay.runtime.SettingKind.URL;
+import static io.connectionrelay.runtime.SettingKind.ZONE;
 import static io.connectionrelay.runtime.SettingKind.atLeast;
 import static io.connectionrelay.runtime.SettingKind.duration;
 import static io.connectionrelay.runtime.SettingKind.oneOf;
@@ -134,7 +135,12 @@ public final class SettingsSchema {
             setting("relay.csv.sftp.retry.initial-delay", duration(Duration.ZERO)),
             setting("relay.csv.sftp.retry.max-delay", duration(Duration.ZERO)),
             // email channel
-            setting("relay.email.window", oneOf("cycle", "cron")),
+            // cycle: the old name, read as news
+            setting("relay.email.window", oneOf("news", "cron", "cycle")),
+            setting("relay.email.group-wait", duration(Duration.ZERO)),
+            setting("relay.email.group-interval", duration(Duration.ZERO)),
+            setting("relay.email.repeat-interval", duration(Duration.ZERO)),
+            setting("relay.email.time-zone", ZONE),
             setting("relay.email.schedule", CRON).when(CRON_WINDOW)
                     .required("when digests are sent with relay.email.window=cron"),
             setting("relay.email.transport", oneOf("smtp", "outbox")),
