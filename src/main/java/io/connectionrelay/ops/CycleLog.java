@@ -70,11 +70,8 @@ public class CycleLog extends ServiceSupport {
 
     public CycleLog(CamelContext context, Settings settings) {
         this.context = context;
+        // SettingsSchema has checked it: a duration, 0s for no progress lines
         this.progressInterval = settings.getDuration(PROGRESS_INTERVAL, Duration.ofSeconds(10));
-        if (progressInterval.isNegative()) {
-            throw Settings.invalid(PROGRESS_INTERVAL, settings.get(PROGRESS_INTERVAL, ""),
-                    "a duration such as 10s, or 0 for none");
-        }
     }
 
     /** One record of the cycle went to these channels (none: routed nowhere). */

@@ -306,20 +306,18 @@ class UpstreamBodyTest {
     @Nested
     class AFailureWhoseDeadLetterCannotBeWritten extends FailureCase {
 
-        @Override
-        protected void testProperties(Properties p) {
-            super.testProperties(p);
-            try {
-                // a file where the folder should be: the store cannot even create it
-                Files.writeString(dataDir().resolve("not-a-folder"), "");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            p.put("relay.dead-letter.folder", dataDir().resolve("not-a-folder/dead-letter").toString());
-        }
-
         @Test
         void stillCountsAsAFailedCycle() throws Exception {
+            // the store was writable at startup (checked then); now a file stands where the folder was
+            Path folder = dataDir().resolve("dead-letter");
+            Files.createDirectories(folder);
+            try (var entries = Files.list(folder)) {
+                for (Path entry : entries.toList()) {
+                    Files.delete(entry);
+                }
+            }
+            Files.delete(folder);
+            Files.writeString(folder, "not a folder");
             crux.answer(new byte[0], Framing.CONTENT_LENGTH);
 
             assertCountedAsFailed(1, runOnceExpecting(1));

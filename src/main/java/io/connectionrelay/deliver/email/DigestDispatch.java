@@ -17,6 +17,7 @@ import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,6 +161,8 @@ public final class DigestDispatch {
         ConnectionRecord latest = entries.stream().max(Comparator.comparing(DigestEntry::changedAt))
                 .orElseThrow().record();
         exchange.setProperty(DIGEST, new Digest(manager, DigestRecipient.of(latest), List.copyOf(entries)));
+        exchange.setProperty(ConnectionTrace.DIGEST_CONNECTIONS,
+                ConnectionTrace.digestConnections(entries.stream().map(DigestEntry::record).toList()));
     }
 
     /**
