@@ -9,6 +9,8 @@ public class DeadLetterRoutes extends RouteBuilder {
     public void configure() {
         from("direct:dead-letter").routeId("dead-letter")
                 .errorHandler(defaultErrorHandler().logExhausted(true).logStackTrace(true))
-                .bean("deadLetterStore", "write");
+                .bean("relayTrace", "deadLetterSubjects")
+                .bean("deadLetterStore", "write")
+                .bean("relayTrace", "deadLettered");
     }
 }

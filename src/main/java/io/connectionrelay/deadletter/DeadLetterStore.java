@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A failure to store a failure is itself a failure: it is counted
  * (relay_dead_letter_write_failures_total), logged once per kind, marked on the exchange
- * ({@link #stored}) so a channel does not treat the event as parked, and turns readiness DOWN
- * until a write succeeds again. A replay claims an entry before acting on it ({@link #claim}).
+ * ({@link #stored}) so a channel does not treat the event as parked, and reported to readiness
+ * ({@link #writeProblem}). A replay claims an entry before acting on it ({@link #claim}).
  */
 public class DeadLetterStore {
 
@@ -174,7 +174,7 @@ public class DeadLetterStore {
         if (loggedWriteFailures.add(e.getClass().getName())) {
             LOG.error("Cannot store dead letters in {} ({}, environment variable {}): {}. This {} failure in {} and "
                     + "every later one that cannot be written are NOT in the store: they are counted in "
-                    + "relay_dead_letter_write_failures_total and readiness is DOWN until a write succeeds.",
+                    + "relay_dead_letter_write_failures_total and readiness goes DOWN.",
                     folder.toAbsolutePath(), FOLDER_KEY, Settings.envName(FOLDER_KEY), masker.mask(why), stage,
                     routeId);
         } else {

@@ -25,9 +25,9 @@ import org.slf4j.event.Level;
 
 /**
  * What an operator reads about poll cycles: one line when a cycle ends (source, records, records
- * routed per channel, the CSV it published, duration, outcome; WARN when it failed), and a progress line every
- * relay.log.progress-interval while a cycle that has routed records is still running. The lines
- * carry the source and cycle id in the MDC (the JSON log format shows them).
+ * routed per channel, the CSV it published, duration, outcome; WARN when it failed), and a
+ * progress line every relay.log.progress-interval while a cycle that has routed records is still
+ * running. The lines carry the source and cycle id in the MDC (the JSON log format shows them).
  */
 public class CycleLog extends ServiceSupport {
 
@@ -70,10 +70,8 @@ public class CycleLog extends ServiceSupport {
 
     public CycleLog(CamelContext context, Settings settings) {
         this.context = context;
+        // SettingsSchema has checked it: a duration, 0s for no progress lines
         this.progressInterval = settings.getDuration(PROGRESS_INTERVAL, Duration.ofSeconds(10));
-        if (progressInterval.isNegative()) {
-            throw Settings.invalid(PROGRESS_INTERVAL, settings.get(PROGRESS_INTERVAL, ""), "a duration such as 10s, or 0 for none");
-        }
     }
 
     /** One record of the cycle went to these channels (none: routed nowhere). */
@@ -100,15 +98,15 @@ public class CycleLog extends ServiceSupport {
 
     public void succeeded(Exchange exchange) {
         Tally tally = end(exchange);
-        log(Level.INFO, exchange, "Cycle of {} succeeded in {}: {} polled, {}{}", tally.source, seconds(elapsed(exchange, tally)),
-                exchange.getProperty("relayElementCount", 0L, Long.class), tally.routing(),
-                tally.publishedCsv == null ? "" : ", published " + tally.publishedCsv);
+        log(Level.INFO, exchange, "Cycle of {} succeeded in {}: {} polled, {}{}", tally.source,
+                seconds(elapsed(exchange, tally)), exchange.getProperty("relayElementCount", 0L, Long.class),
+                tally.routing(), tally.publishedCsv == null ? "" : ", published " + tally.publishedCsv);
     }
 
     public void failed(Exchange exchange) {
         Tally tally = end(exchange);
-        log(Level.WARN, exchange, "Cycle of {} FAILED after {}: {} before it failed; the dead letters say why (--dead-letters)",
-                tally.source, seconds(elapsed(exchange, tally)), tally.routing());
+        log(Level.WARN, exchange, "Cycle of {} FAILED after {}: {} before it failed; the dead letters say why "
+                + "(--dead-letters)", tally.source, seconds(elapsed(exchange, tally)), tally.routing());
     }
 
     @Override
@@ -148,7 +146,8 @@ public class CycleLog extends ServiceSupport {
     }
 
     private static void log(Level level, Exchange exchange, String format, Object... arguments) {
-        log(level, source(exchange), exchange.getProperty(Exchanges.CYCLE, "unknown", String.class), format, arguments);
+        log(level, source(exchange), exchange.getProperty(Exchanges.CYCLE, "unknown", String.class), format,
+                arguments);
     }
 
     private static void log(Level level, String source, String cycle, String format, Object... arguments) {

@@ -3,10 +3,12 @@ package io.connectionrelay.route;
 import java.util.List;
 
 import io.connectionrelay.record.CanonicalStatus;
+import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Exchanges;
 import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -24,13 +26,16 @@ public class StatusRoutes extends RouteBuilder {
         RoutingTable table = getContext().getRegistry().lookupByNameAndType("routingTable", RoutingTable.class);
         RelayMetrics metrics = getContext().getRegistry().lookupByNameAndType("relayMetrics", RelayMetrics.class);
         CycleLog cycleLog = getContext().getRegistry().lookupByNameAndType("cycleLog", CycleLog.class);
+        ConnectionTrace trace = getContext().getRegistry().lookupByNameAndType("relayTrace", ConnectionTrace.class);
 
         from("direct:route").routeId("route").routeConfigurationId("stage")
                 .process(exchange -> {
-                    CanonicalStatus status = RecordJson.read(exchange.getMessage().getBody(String.class)).status();
+                    ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
+                    CanonicalStatus status = record.status();
                     List<String> channels = table.channelsFor(status);
                     metrics.routed(status, channels);
                     cycleLog.routed(exchange, channels);
+                    trace.routed(exchange, record, channels);
                     exchange.setProperty(RECIPIENTS, channels.stream().map(c -> "direct:deliver-" + c).toList());
                 })
                 .recipientList(exchangeProperty(RECIPIENTS));

@@ -19,6 +19,8 @@ import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
 import io.connectionrelay.poll.UpstreamRetryConfiguration;
 import io.connectionrelay.route.StatusRoutes;
+import io.connectionrelay.trace.TraceRoutes;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 
 /**
@@ -86,6 +88,14 @@ public final class RelayApplication {
         }
     }
 
+    /** The settings of a profile without starting Camel: for commands that only read the state database. */
+    public static Settings settingsOnly(String profile) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation(propertyLocations(profile));
+        context.getPropertiesComponent().addInitialProperty("relay.profile", profile);
+        return new Settings(context);
+    }
+
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
         RoutingCheck routingCheck = new RoutingCheck();
@@ -102,5 +112,6 @@ public final class RelayApplication {
         main.addRoutesBuilder(new CsvTarget());
         main.addRoutesBuilder(new WebhookRetryConfiguration());
         main.addRoutesBuilder(new WebhookRoutes());
+        main.addRoutesBuilder(new TraceRoutes());
     }
 }

@@ -29,6 +29,7 @@ import io.connectionrelay.poll.TerminalAuth;
 import io.connectionrelay.poll.TerminalCurrentConnection;
 import io.connectionrelay.poll.TerminalPages;
 import io.connectionrelay.route.RoutingTable;
+import io.connectionrelay.trace.Tracing;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -99,6 +100,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("csvExport", csvExport);
         context.addStartupListener(csvExport);
         EnrichThreadPools.register(context, settings);
+        Tracing.bind(context, settings, state, metrics.registry(), clock);
         WebhookChannel.bind(context, settings, clock);
         EmailChannel.register(context, settings, clock);
         context.addStartupListener(new StartupSummary(settings));

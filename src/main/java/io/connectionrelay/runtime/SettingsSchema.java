@@ -5,6 +5,7 @@ import static io.connectionrelay.runtime.SettingKind.CRON;
 import static io.connectionrelay.runtime.SettingKind.PORT;
 import static io.connectionrelay.runtime.SettingKind.READABLE_FILE;
 import static io.connectionrelay.runtime.SettingKind.TEXT;
+import static io.connectionrelay.runtime.SettingKind.TIME_ZONE;
 import static io.connectionrelay.runtime.SettingKind.URL;
 import static io.connectionrelay.runtime.SettingKind.atLeast;
 import static io.connectionrelay.runtime.SettingKind.duration;
@@ -134,9 +135,14 @@ public final class SettingsSchema {
             setting("relay.csv.sftp.retry.initial-delay", duration(Duration.ZERO)),
             setting("relay.csv.sftp.retry.max-delay", duration(Duration.ZERO)),
             // email channel
-            setting("relay.email.window", oneOf("cycle", "cron")),
+            // cycle: the old name of news, read as news
+            setting("relay.email.window", oneOf("news", "cron", "cycle")),
+            setting("relay.email.group-wait", duration(Duration.ZERO)),
+            setting("relay.email.group-interval", duration(Duration.ZERO)),
+            setting("relay.email.repeat-interval", duration(Duration.ZERO)),
             setting("relay.email.schedule", CRON).when(CRON_WINDOW)
                     .required("when digests are sent with relay.email.window=cron"),
+            setting("relay.email.time-zone", TIME_ZONE),
             setting("relay.email.transport", oneOf("smtp", "outbox")),
             setting("relay.email.outbox-folder", TEXT),
             setting("relay.email.from", TEXT).requiredWhen(EMAIL_ROUTED,
@@ -198,7 +204,15 @@ public final class SettingsSchema {
             setting("relay.once.timeout", duration(MILLISECOND)),
             setting("relay.health.failed-cycles-threshold", atLeast(1)),
             setting("relay.log.format", oneOf("text", "json")),
-            setting("relay.log.progress-interval", duration(MILLISECOND)),
+            setting("relay.log.progress-interval", duration(Duration.ZERO)),
+            setting("relay.trace.enabled", BOOLEAN),
+            setting("relay.trace.retention", duration(MILLISECOND)),
+            setting("relay.trace.prune-interval", duration(MILLISECOND)),
+            setting("relay.trace.queue-size", atLeast(1)),
+            setting("relay.trace.batch-size", atLeast(1)),
+            setting("relay.trace.flush-interval", duration(MILLISECOND)),
+            setting("relay.trace.full-queue-wait", duration(Duration.ZERO)),
+            setting("relay.trace.http-token", TEXT),
             setting("camel.server.enabled", BOOLEAN),
             setting("camel.server.host", TEXT),
             setting("camel.server.port", PORT),

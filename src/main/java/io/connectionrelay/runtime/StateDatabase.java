@@ -23,10 +23,14 @@ import org.slf4j.LoggerFactory;
  * (relay.state.pool-size), since the webhook ledger and the digest store each take a connection
  * per operation; Camel closes the pool, and with it an H2 file, when the relay stops.
  * <p>
- * An H2 URL gets two options unless it sets them itself:
+ * An embedded H2 URL is made safe for crashes and stops unless it says otherwise:
  * <ul>
  *   <li>{@code WRITE_DELAY=0}: H2 otherwise writes a commit up to 500 ms later, so a crash (kill -9)
  *       lost the webhook ledger's last 2xx and the restarted relay sent those events again;</li>
+ *   <li>the {@code async:} file system instead of {@code file:}: with commits written by the
+ *       committing thread, a thread that Camel interrupts at a forced stop would otherwise close
+ *       the database for everyone (FileChannel closes on interrupt), and a 2xx recorded at that
+ *       moment was lost;</li>
  *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 otherwise closes the database from its own JVM shutdown
  *       hook the moment a SIGTERM arrives, while Camel still gives the running cycle
  *       camel.main.shutdown-timeout to finish, and every record of that grace period failed with
@@ -110,7 +114,11 @@ public final class StateDatabase implements Service {
         if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
             return url;
         }
-        String durable = url;
+        String location = url.substring("jdbc:h2:".length());
+        String durable = location.startsWith("file:") ? "jdbc:h2:async:" + location.substring("file:".length())
+                : location.startsWith(".") || location.startsWith("/") || location.startsWith("~")
+                        ? "jdbc:h2:async:" + location
+                        : url;
         if (!hasOption(url, "WRITE_DELAY")) {
             durable += ";WRITE_DELAY=0";
         } else if (!Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=\\s*0\\s*(;|$)").matcher(url).find()) {

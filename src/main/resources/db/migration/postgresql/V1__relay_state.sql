@@ -30,16 +30,3 @@ CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
     PRIMARY KEY (processorName, messageId)
 );
 
--- email: Camel's JdbcAggregationRepository, open windows and closed digests not yet sent
-CREATE TABLE IF NOT EXISTS email_digest (
-    id       VARCHAR(255) NOT NULL,
-    exchange BYTEA NOT NULL,
-    version  BIGINT NOT NULL,
-    CONSTRAINT email_digest_pk PRIMARY KEY (id)
-);
-CREATE TABLE IF NOT EXISTS email_digest_completed (
-    id       VARCHAR(255) NOT NULL,
-    exchange BYTEA NOT NULL,
-    version  BIGINT NOT NULL,
-    CONSTRAINT email_digest_completed_pk PRIMARY KEY (id)
-);

@@ -69,7 +69,7 @@ class KillMidDeliveryTest {
         assertThat(beforeKill).as("killed mid-delivery").isLessThan(payload.size());
 
         try (ChildRelay.Run second = relay.start("--once")) {
-            assertThat(second.awaitExit(180)).as(second.output()).isZero();
+            assertThat(second.awaitExit(300)).as(second.output()).isZero();
         }
 
         // every connection accepted; repeats are bounded below, not forbidden: a kill cannot unsend a request

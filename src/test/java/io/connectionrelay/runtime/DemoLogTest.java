@@ -59,23 +59,29 @@ class DemoLogTest {
                 events.stream().filter(l -> l.contains(" INFO ")).count());
         // a loaded machine adds a progress line per 10 s of a slow cycle: not what the screen is for
         assertThat(run.stdout().stream().filter(l -> !l.contains(" running for ")).toList())
-                .as("the whole output, startup and one-shot summaries included").hasSizeLessThanOrEqualTo(SCREEN)
-                .noneMatch(l -> l.contains("Started ") || l.contains("Stopped ") 
-                        || (l.contains("summary") && !l.contains("one-shot summary")) || l.contains("Demo receiver"));
+                .as("the whole output, startup and one-shot summaries included")
+                .hasSizeLessThanOrEqualTo(SCREEN)
+                .noneMatch(l -> l.contains("Started ") || l.contains("Stopped ") || l.contains("Demo receiver")
+                        || (l.contains("summary") && !l.contains("one-shot summary")));
         // nothing but the startup summary and the cycles' lines (progress ones too, on a slow machine)
-        List<String> loggers = events.stream().map(l -> group(LOG_LINE, l, 2) + " " + group(LOG_LINE, l, 1)).toList();
+        List<String> loggers = events.stream()
+                .map(l -> group(LOG_LINE, l, 2) + " " + group(LOG_LINE, l, 1)).toList();
         assertThat(loggers).first().isEqualTo("StartupSummary INFO");
         assertThat(loggers.subList(1, loggers.size())).containsOnly("CycleLog INFO");
         assertThat(events).filteredOn(l -> l.contains(" succeeded in ")).hasSize(2);
-        assertThat(run.stdout()).contains("Result: OK").anyMatch(l -> l.endsWith("StartupSummary - connection-relay started"));
+        assertThat(run.stdout()).contains("Result: OK")
+                .anyMatch(l -> l.endsWith("StartupSummary - connection-relay started"));
 
-        String crux = events.stream().filter(l -> l.contains("Cycle of crux-demo succeeded")).findFirst().orElseThrow();
+        String crux = events.stream().filter(l -> l.contains("Cycle of crux-demo succeeded"))
+                .findFirst().orElseThrow();
         Matcher cycle = Pattern.compile("Cycle of crux-demo succeeded in \\d+\\.\\d s: 50 polled, 50 records routed "
-                + "\\(csv (\\d+), email (\\d+), webhook (\\d+)\\), published (crux-demo-\\d{8}T\\d{9}Z\\.csv)$").matcher(crux);
+                + "\\(csv (\\d+), email (\\d+), webhook (\\d+)\\), published (crux-demo-\\d{8}T\\d{9}Z\\.csv)$")
+                .matcher(crux);
         assertThat(cycle.find()).as(crux).isTrue();
         Path published = work.resolve("data/out/csv").resolve(cycle.group(4));
         assertThat(CsvExports.in(published.getParent()).files()).contains(published);
-        long rows = CsvExports.in(published.getParent()).delivered().stream().filter(k -> k.startsWith("crux-demo:")).count();
+        long rows = CsvExports.in(published.getParent()).delivered().stream()
+                .filter(k -> k.startsWith("crux-demo:")).count();
         assertThat(Long.parseLong(cycle.group(1))).as("csv count is the published file's rows").isEqualTo(rows);
         // the demo routes ACTIVE to csv and webhook, PENDING to email, INACTIVE to webhook
         assertThat(Long.parseLong(cycle.group(2)) + Long.parseLong(cycle.group(3))).isEqualTo(50);
@@ -113,7 +119,8 @@ class DemoLogTest {
                         && l.path("message").asText().contains(SecretMasker.MASK));
 
         assertThat(cycleLine(lines, "crux-demo").path("level").asText()).isEqualTo("INFO");
-        assertThat(cycleLine(lines, "crux-demo").path("message").asText()).startsWith("Cycle of crux-demo succeeded in ");
+        assertThat(cycleLine(lines, "crux-demo").path("message").asText())
+                .startsWith("Cycle of crux-demo succeeded in ");
         JsonNode failed = cycleLine(lines, "crux-leaky");
         assertThat(failed.path("level").asText()).isEqualTo("WARN");
         assertThat(failed.path("message").asText()).startsWith("Cycle of crux-leaky FAILED after ");
@@ -132,8 +139,10 @@ class DemoLogTest {
     private Run demoOnce(Map<String, String> environment) throws Exception {
         Files.createSymbolicLink(work.resolve("config"), Path.of("config").toAbsolutePath());
         Files.createSymbolicLink(work.resolve("routes"), Path.of("routes").toAbsolutePath());
-        // without the test classes, whose logback-test.xml would replace the shipped logback.xml
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        // without the test classes, whose logback-test.xml would replace the shipped logback.xml; not
+        // support/ChildRelay, which runs the prod profile from the project folder and mixes in stderr
+        String all = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classpath = Arrays.stream(all.split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
         ProcessBuilder relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

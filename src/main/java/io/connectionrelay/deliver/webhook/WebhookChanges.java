@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.spi.IdempotentRepository;
@@ -38,19 +39,21 @@ public class WebhookChanges {
     private final WatchedFields watched;
     private final IdempotentRepository deadLettered;
     private final Clock clock;
+    private final ConnectionTrace trace;
     private final ObjectMapper json = RecordJson.mapper();
 
     public WebhookChanges(WebhookSubscribers subscribers, WebhookLedger ledger, WatchedFields watched,
-            IdempotentRepository deadLettered, Clock clock) {
+            IdempotentRepository deadLettered, Clock clock, ConnectionTrace trace) {
         this.subscribers = subscribers;
         this.ledger = ledger;
         this.watched = watched;
         this.deadLettered = deadLettered;
         this.clock = clock;
+        this.trace = trace;
     }
 
-    /** Record JSON in; the events to deliver out, for the splitter. */
-    public List<WebhookEvent> detect(String recordJson) throws SQLException, JsonProcessingException {
+    /** Record JSON in; the events to deliver out, for the splitter. Each subscriber's decision is traced. */
+    public List<WebhookEvent> detect(String recordJson, Exchange exchange) throws SQLException, JsonProcessingException {
         ConnectionRecord record = RecordJson.read(recordJson);
         JsonNode data = json.readTree(recordJson);
         String fingerprint = watched.fingerprint(data);
@@ -59,6 +62,7 @@ public class WebhookChanges {
         List<WebhookEvent> events = new ArrayList<>();
         for (WebhookSubscriber subscriber : subscribers.all()) {
             if (!subscriber.wantsSource(record.source())) {
+                trace.webhookSkipped(exchange, record, subscriber.id(), "filtered out by its sources", null);
                 continue;
             }
             if (heard == null) {
@@ -66,21 +70,27 @@ public class WebhookChanges {
             }
             WebhookLedger.Entry last = heard.get(subscriber.id());
             if (last != null && last.fingerprint().equals(fingerprint)) {
+                trace.webhookSkipped(exchange, record, subscriber.id(), "unchanged since its last 2xx", last.eventId());
                 continue;
             }
             if (!subscriber.wantsStatus(record.status())) {
                 if (last != null) {
                     ledger.leftFilter(subscriber.id(), record.key(), status, fingerprint);
                 }
+                trace.webhookSkipped(exchange, record, subscriber.id(), "filtered out by its statuses", null);
                 continue;
             }
             String id = eventId(subscriber.id(), record.key(), last == null ? "" : last.eventId(), fingerprint);
-            if (deadLettered.contains(id)
-                    || !ledger.claim(subscriber.id(), record.key(), last == null ? null : last.eventId(), id,
-                            clock.instant())) {
+            if (deadLettered.contains(id)) {
+                trace.webhookSkipped(exchange, record, subscriber.id(), "parked in the dead-letter store until a replay",
+                        id);
+                continue;
+            }
+            if (!ledger.claim(subscriber.id(), record.key(), last == null ? null : last.eventId(), id, clock.instant())) {
                 continue;
             }
             String type = last == null ? CREATED : last.status().equals(status) ? UPDATED : STATUS_CHANGED;
+            trace.webhookQueued(exchange, record, subscriber.id(), id, type);
             events.add(new WebhookEvent(id, type, subscriber.id(), record.key(), status, fingerprint,
                     body(id, type, last == null ? null : last.status(), data)));
         }

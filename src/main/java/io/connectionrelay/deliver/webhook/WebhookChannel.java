@@ -10,6 +10,7 @@ import io.connectionrelay.cluster.ClaimOwner;
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.poll.Backoff;
 import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
@@ -61,12 +62,13 @@ public final class WebhookChannel {
                 2.0,
                 settings.getDuration("relay.webhook.retry.max-delay", Duration.ofSeconds(60)));
 
+        ConnectionTrace trace = registry.lookupByNameAndType("relayTrace", ConnectionTrace.class);
         registry.bind("webhookSubscribers", subscribers);
         registry.bind("webhookInFlight", inFlight);
         registry.bind("webhookChanges",
-                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock));
+                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock, trace));
         registry.bind("webhookDeliveries",
-                new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
+                new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock, trace));
     }
 
     private static void releaseOwnClaims(WebhookLedger ledger) {
