@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.sun.net.httpserver.HttpServer;
 import io.connectionrelay.demo.CruxPayloadGenerator;
+import io.connectionrelay.support.ChildRelay;
 import io.connectionrelay.support.TestPostgres;
 import io.connectionrelay.support.WebhookLog;
 import org.junit.jupiter.api.AfterEach;
@@ -59,12 +60,15 @@ class TwoReplicasTest {
     final CruxPayloadGenerator payloads = new CruxPayloadGenerator();
     volatile long answerDelayMillis;
     HttpServer upstream;
-    final List<Replica> replicas = new ArrayList<>();
+    final List<ChildRelay.Run> replicas = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        for (Replica replica : replicas) {
-            replica.stop(Duration.ofSeconds(20));
+        for (ChildRelay.Run replica : replicas) {
+            replica.terminate();
+            if (replica.alive()) {
+                replica.awaitExit(30);
+            }
         }
         if (upstream != null) {
             upstream.stop(0);
@@ -78,16 +82,15 @@ class TwoReplicasTest {
         String database = TestPostgres.get().newDatabase();
 
         // two replicas at the same instant on an empty database: Flyway serializes the schema
-        Path logs = Files.createDirectories(Path.of("target", "two-replicas"));
-        Replica first = Replica.start("replica-1", environment(database, "replica-1"), logs);
-        Replica second = Replica.start("replica-2", environment(database, "replica-2"), logs);
+        ChildRelay.Run first = replica("replica-1", database).start();
+        ChildRelay.Run second = replica("replica-2", database).start();
         replicas.add(first);
         replicas.add(second);
-        await().atMost(Duration.ofMinutes(3)).until(() -> first.started() && second.started()
+        await().atMost(Duration.ofMinutes(3)).until(() -> started(first) && started(second)
                 || !first.alive() || !second.alive());
-        assertThat(first.alive()).as("replica-1 came up:\n%s", first.log()).isTrue();
-        assertThat(second.alive()).as("replica-2 came up:\n%s", second.log()).isTrue();
-        assertThat(first.log()).contains("cluster mode, instance replica-1");
+        assertThat(first.alive()).as("replica-1 came up:\n%s", first.output()).isTrue();
+        assertThat(second.alive()).as("replica-2 came up:\n%s", second.output()).isTrue();
+        assertThat(first.output()).contains("cluster mode, instance replica-1");
 
         // at least three periods with both up: one poll per period, never one per replica. The
         // schedule is fixed-rate, so a poll a busy machine started late is followed by a shorter gap.
@@ -98,22 +101,23 @@ class TwoReplicasTest {
         answerDelayMillis = 4000;
         int before = polls.size();
         await().atMost(Duration.ofSeconds(30)).until(() -> polls.size() > before);
-        String running = runningPoll(database);
-        Replica holder = running.equals(first.instanceId) ? first : second;
-        Replica survivor = holder == first ? second : first;
+        String holder = runningPoll(database);
+        ChildRelay.Run running = holder.equals("replica-1") ? first : second;
+        ChildRelay.Run survivor = running == first ? second : first;
         long killedAt = System.currentTimeMillis();
-        holder.kill();
+        running.kill();
         answerDelayMillis = 0;
         int afterKill = polls.size();
         await().atMost(FAILOVER.plus(PERIOD).plusSeconds(20)).until(() -> polls.size() > afterKill);
         long failover = polls.get(afterKill) - killedAt;
-        System.out.printf("Failover: %s killed mid-poll; %s polled %d ms later (documented bound %d ms)%n",
-                holder.instanceId, survivor.instanceId, failover, FAILOVER.toMillis());
+        System.out.printf("Failover: %s killed mid-poll; the other polled %d ms later (documented bound %d ms)%n",
+                holder, failover, FAILOVER.toMillis());
         assertThat(failover).as("the survivor took the source over").isLessThanOrEqualTo(FAILOVER.toMillis() + 3000);
 
         // two more periods on the survivor alone, then a graceful stop so its last cycle completes
         await().atMost(Duration.ofSeconds(30)).until(() -> polls.size() >= afterKill + 3);
-        survivor.stop(Duration.ofSeconds(30));
+        survivor.terminate();
+        survivor.awaitExit(60);
         assertOnePollPerPeriod(polls.subList(afterKill, polls.size()));
 
         List<WebhookLog.Received> received = WebhookLog.of(crm, HOOKS).received();
@@ -153,9 +157,9 @@ class TwoReplicasTest {
         System.out.printf("Digests per manager: %s over %d finished cycles%n", digests, finished);
         assertThat(digests).isNotEmpty();
         assertThat(digests.values()).allSatisfy(n -> assertThat(n).isEqualTo(1L));
-        for (Replica replica : replicas) {
-            assertThat(replica.log().lines().filter(l -> l.contains(" ERROR ")).toList())
-                    .as("errors logged by %s", replica.instanceId).isEmpty();
+        for (ChildRelay.Run replica : replicas) {
+            assertThat(replica.output().lines().filter(l -> l.contains(" ERROR ")).toList())
+                    .as("errors logged").isEmpty();
         }
     }
 
@@ -203,36 +207,36 @@ class TwoReplicasTest {
         upstream.start();
     }
 
-    private Map<String, String> environment(String jdbcUrl, String replica) {
-        Map<String, String> env = new HashMap<>();
-        env.put("RELAY_PROFILE", "prod");
-        env.put("CAMEL_SERVER_ENABLED", "false");
-        env.put("RELAY_CLUSTER_ENABLED", "true");
-        env.put("RELAY_CLUSTER_CHECKIN_INTERVAL", CHECKIN.toMillis() + "ms");
-        env.put("RELAY_CLUSTER_MISFIRE_THRESHOLD", "1s");
-        env.put("RELAY_STATE_JDBC_URL", jdbcUrl);
-        env.put("RELAY_STATE_USERNAME", TestPostgres.USER);
-        env.put("RELAY_SOURCES", "crux-a");
-        env.put("RELAY_SOURCE_CRUX_A_VENDOR", "crux");
-        env.put("RELAY_SOURCE_CRUX_A_BASE_URL", "http://127.0.0.1:" + upstream.getAddress().getPort());
-        env.put("RELAY_SOURCE_CRUX_A_TOKEN", "cluster-test-token");
-        env.put("RELAY_SOURCE_CRUX_A_PERIOD", PERIOD.toSeconds() + "s");
-        env.put("RELAY_UPSTREAM_RETRY_INITIAL_DELAY", "100ms");
-        env.put("RELAY_ROUTING_ACTIVE", "csv,webhook");
-        env.put("RELAY_ROUTING_PENDING", "email");
-        env.put("RELAY_ROUTING_INACTIVE", "webhook");
-        env.put("RELAY_CSV_FOLDER", data.resolve("out/csv").toString());
-        env.put("RELAY_EMAIL_TRANSPORT", "outbox");
-        env.put("RELAY_EMAIL_OUTBOX_FOLDER", data.resolve("out/outbox").toString());
-        env.put("RELAY_EMAIL_FROM", "Relay <relay@example.com>");
-        env.put("RELAY_EMAIL_GROUP_WAIT", "1s");
-        env.put("RELAY_WEBHOOK_SUBSCRIBERS", "crm");
-        env.put("RELAY_WEBHOOK_SUBSCRIBER_CRM_URL", crm.baseUrl() + HOOKS);
-        env.put("RELAY_WEBHOOK_SUBSCRIBER_CRM_SECRET", "whsec_Y2x1c3Rlci10ZXN0LXNlY3JldC0zMi1ieXRlcy1sb25nIQ==");
-        // each replica's own disk
-        env.put("RELAY_CSV_STAGING_FOLDER", data.resolve(replica + "/staging").toString());
-        env.put("RELAY_DEAD_LETTER_FOLDER", data.resolve(replica + "/dead-letter").toString());
-        return env;
+    /** One replica: its own disk (staging, dead letters, spool), the shared database, upstream, CSV folder and outbox. */
+    private ChildRelay replica(String instance, String jdbcUrl) {
+        return ChildRelay.in(data.resolve(instance))
+                .set("relay.cluster.enabled", "true")
+                .set("relay.cluster.instance-id", instance)
+                .set("relay.cluster.checkin-interval", CHECKIN.toMillis() + "ms")
+                .set("relay.cluster.misfire-threshold", "1s")
+                .set("relay.state.jdbc-url", jdbcUrl)
+                .set("relay.state.username", TestPostgres.USER)
+                .set("relay.sources", "crux-a")
+                .set("relay.source.crux-a.vendor", "crux")
+                .set("relay.source.crux-a.base-url", "http://127.0.0.1:" + upstream.getAddress().getPort())
+                .set("relay.source.crux-a.token", "cluster-test-token")
+                .set("relay.source.crux-a.period", PERIOD.toSeconds() + "s")
+                .set("relay.upstream.retry.initial-delay", "100ms")
+                .set("relay.routing.active", "csv,webhook")
+                .set("relay.routing.pending", "email")
+                .set("relay.routing.inactive", "webhook")
+                .set("relay.csv.folder", data.resolve("out/csv").toString())
+                .set("relay.email.transport", "outbox")
+                .set("relay.email.outbox-folder", data.resolve("out/outbox").toString())
+                .set("relay.email.from", "Relay <relay@example.com>")
+                .set("relay.email.group-wait", "1s")
+                .set("relay.webhook.subscribers", "crm")
+                .set("relay.webhook.subscriber.crm.url", crm.baseUrl() + HOOKS)
+                .set("relay.webhook.subscriber.crm.secret", "whsec_Y2x1c3Rlci10ZXN0LXNlY3JldC0zMi1ieXRlcy1sb25nIQ==");
+    }
+
+    private static boolean started(ChildRelay.Run replica) {
+        return replica.output().contains("connection-relay started");
     }
 
     private static List<Path> files(Path folder, String suffix) throws IOException {
