@@ -40,9 +40,9 @@ public class TraceStore {
             + " WHERE connection_id = ? ORDER BY at DESC, id DESC LIMIT ?";
     private static final String CYCLE_EVENTS = "SELECT " + COLUMNS + " FROM " + TABLE
             + " WHERE connection_id IS NULL AND source = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?";
-    /** Bounded, so a prune never holds a long lock; the subquery form works on H2 and PostgreSQL alike. */
-    private static final String PRUNE = "DELETE FROM " + TABLE + " WHERE id IN (SELECT id FROM " + TABLE
-            + " WHERE at < ? LIMIT ?)";
+    private static final String OLDEST = "SELECT MIN(id) FROM " + TABLE;
+    /** One id range at a time, so a prune never holds a long lock. */
+    private static final String PRUNE = "DELETE FROM " + TABLE + " WHERE id >= ? AND id < ? AND at < ?";
     private static final TypeReference<LinkedHashMap<String, Object>> DETAIL = new TypeReference<>() {
     };
 
@@ -127,21 +127,37 @@ public class TraceStore {
         }
     }
 
-    /** Deletes events older than the cutoff, batch rows at a time; returns how many went. */
+    /**
+     * Deletes events older than the cutoff, batch ids at a time, oldest first. Ids grow with time
+     * (each process writes in the order it records), so the oldest events have the lowest ids and
+     * the primary key finds them: an index on the time column would cost every insert to save the
+     * hourly prune. It stops at the first id range holding nothing old enough.
+     */
     public long prune(Instant cutoff, int batch) throws SQLException {
         long deleted = 0;
         try (Connection connection = database.getConnection();
+                PreparedStatement oldest = connection.prepareStatement(OLDEST);
                 PreparedStatement prune = connection.prepareStatement(PRUNE)) {
             connection.setAutoCommit(true);
-            prune.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-            prune.setInt(2, batch);
-            int rows;
-            do {
-                rows = prune.executeUpdate();
+            prune.setObject(3, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            while (true) {
+                long from;
+                try (ResultSet row = oldest.executeQuery()) {
+                    row.next();
+                    from = row.getLong(1);
+                    if (row.wasNull()) {
+                        return deleted;
+                    }
+                }
+                prune.setLong(1, from);
+                prune.setLong(2, from + batch);
+                int rows = prune.executeUpdate();
+                if (rows == 0) {
+                    return deleted;
+                }
                 deleted += rows;
-            } while (rows == batch);
+            }
         }
-        return deleted;
     }
 
     /** The id breaks ties: events of one millisecond keep the order they were recorded in. */
