@@ -18,7 +18,6 @@ import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.GreenMailDigests;
 import io.connectionrelay.support.Http;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,9 +43,6 @@ class AbruptStopTest extends FaultCase {
     }
 
     @Test
-    @Disabled("Regression from the 2026-12-01 merges, open: after a forced stop the in-flight events' 2xx "
-            + "are not recorded (nor parked), so the next relay resends them under the same webhook-id "
-            + "(2 = the concurrency). See the closing note of that session; re-enable with the fix.")
     void aStopWhileWebhooksAreInFlightLosesNothingAndRepeatsNothing() throws Exception {
         upstreamAnswers(connections());
         subscriberAnswers(ok().withFixedDelay(2500));
