@@ -8,6 +8,7 @@ import io.connectionrelay.runtime.LogFormat;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.runtime.StartupFailure;
+import io.connectionrelay.trace.TraceCommand;
 import org.apache.camel.main.Main;
 
 /**
@@ -17,6 +18,7 @@ import org.apache.camel.main.Main;
  *   --once               one cycle of every source, wait for delivery, print a summary, exit 0 or 1
  *   --dead-letters       list the dead-letter store and exit
  *   --replay[=ID]        replay every dead-letter entry (or one), exit 0 when all succeeded
+ *   --trace ID [--json]  print what happened to one connection, newest first, and exit
  * </pre>
  * The profile (demo by default) comes from RELAY_PROFILE or -Drelay.profile. A relay that cannot
  * start prints why in one message and exits 2 (see {@link StartupFailure}).
@@ -37,13 +39,18 @@ public final class RelayMain {
     }
 
     private static void run(Main main, List<String> flags) throws Exception {
+        String profile = RelayApplication.profile();
+        if (TraceCommand.connectionId(flags) != null || flags.contains("--trace")) {
+            // reads the state database only: the relay itself is not started
+            System.exit(TraceCommand.run(RelayApplication.settingsOnly(profile), flags, System.out, System.err));
+        }
         List<String> unknown = flags.stream().filter(f -> f.startsWith("--"))
                 .filter(f -> !f.equals("--once") && !f.equals("--dead-letters") && !f.startsWith("--replay")).toList();
         if (!unknown.isEmpty()) {
-            System.err.println("Unknown option(s) " + unknown + ". Use --once, --dead-letters or --replay[=ID].");
+            System.err.println("Unknown option(s) " + unknown
+                    + ". Use --once, --dead-letters, --replay[=ID] or --trace <connection-id> [--json].");
             System.exit(2);
         }
-        String profile = RelayApplication.profile();
         main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
         main.addInitialProperty("relay.profile", profile);
         RelayApplication.configure(main.configure());

@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A failure to store a failure is itself a failure: it is counted
  * (relay_dead_letter_write_failures_total), logged once per kind, reported to the handler (which
- * marks its exchange, {@link DeadLetter#stored}) so a channel does not treat the event as parked, and turns readiness DOWN
- * until a write succeeds again. A replay claims an entry before acting on it ({@link #claim}).
+ * marks its exchange, {@link DeadLetter#stored}) so a channel does not treat the event as parked, and is
+ * reported to readiness ({@link #writeProblem}). A replay claims an entry before acting on it ({@link #claim}).
  */
 public class DeadLetterStore implements DeadLetters {
 
@@ -163,7 +163,7 @@ public class DeadLetterStore implements DeadLetters {
         if (loggedWriteFailures.add(e.getClass().getName())) {
             LOG.error("Cannot store dead letters in {} ({}, environment variable {}): {}. This {} failure in {} and "
                     + "every later one that cannot be written are NOT in the store: they are counted in "
-                    + "relay_dead_letter_write_failures_total and readiness is DOWN until a write succeeds.",
+                    + "relay_dead_letter_write_failures_total and readiness goes DOWN.",
                     folder.toAbsolutePath(), FOLDER_KEY, Settings.envName(FOLDER_KEY), masker.mask(why),
                     letter.stage(), letter.step());
         } else {

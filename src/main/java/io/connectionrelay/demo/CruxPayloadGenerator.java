@@ -36,9 +36,14 @@ public class CruxPayloadGenerator {
         {"Wei", "Zhang", "wei.zhang@example.com"}, {"Priya", "Nair", "priya.nair@example.com"}, null
     };
 
-    /** Every tenth generated connection (from the fourth) swaps ACTIVE and DEACTIVATED on odd rounds. */
+    /**
+     * On odd rounds, every tenth generated connection from the fourth swaps ACTIVE and
+     * DEACTIVATED (webhooks see status changes) or, when pending, becomes ACTIVE (a digest's
+     * "resolved"); every tenth from the eighth, when active, becomes pending (a digest's "new").
+     */
     static final int FLIP_EVERY = 10;
     static final int FLIP_FIRST = 3;
+    static final int TO_PENDING = 7;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonFactory factory = mapper.getFactory();
@@ -88,9 +93,11 @@ public class CruxPayloadGenerator {
         if (flipped && i % FLIP_EVERY == FLIP_FIRST) {
             status = switch (status) {
                 case "ACTIVE" -> "DEACTIVATED";
-                case "DEACTIVATED" -> "ACTIVE";
+                case "DEACTIVATED", "CONFIRMATION WAITING" -> "ACTIVE";
                 default -> status;
             };
+        } else if (flipped && i % FLIP_EVERY == TO_PENDING && status.equals("ACTIVE")) {
+            status = "CONFIRMATION WAITING";
         }
         json.writeStringField("status", status);
         json.writeFieldName("account_manager");

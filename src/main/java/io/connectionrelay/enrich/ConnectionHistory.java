@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,15 +38,6 @@ import org.apache.camel.Service;
 public class ConnectionHistory implements Service {
 
     static final String TABLE = "relay_connection_history";
-    private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE + " ("
-            + "source VARCHAR(200) NOT NULL, "
-            + "connection_id VARCHAR(200) NOT NULL, "
-            + "status VARCHAR(16) NOT NULL, "
-            + "previous_status VARCHAR(16), "
-            + "status_since TIMESTAMP WITH TIME ZONE NOT NULL, "
-            + "PRIMARY KEY (source, connection_id))";
-    /** A chunk is read with connection_id IN (...), looked up in this index. */
-    private static final String INDEX = "CREATE INDEX IF NOT EXISTS " + TABLE + "_id ON " + TABLE + " (connection_id)";
     /**
      * By connection id alone, the source checked on the rows: with "source = ?" as well, H2 picks the
      * primary key for it and scans every row of the source, testing the IN list on each.
@@ -98,13 +88,6 @@ public class ConnectionHistory implements Service {
 
     public ConnectionHistory(DataSource database) {
         this.database = database;
-        try (Connection connection = database.getConnection(); Statement create = connection.createStatement()) {
-            create.execute(CREATE);
-            create.execute(INDEX);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create table " + TABLE + " in the state database "
-                    + "(relay.state.jdbc-url, environment variable RELAY_STATE_JDBC_URL): " + e.getMessage(), e);
-        }
     }
 
     /** Notes each record's current status and returns its history, in the chunk's order. */

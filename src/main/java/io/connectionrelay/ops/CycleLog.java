@@ -69,11 +69,8 @@ public class CycleLog extends ServiceSupport {
 
     public CycleLog(CamelContext context, Settings settings) {
         this.context = context;
+        // SettingsSchema has checked it: a duration, 0s for no progress lines
         this.progressInterval = settings.getDuration(PROGRESS_INTERVAL, Duration.ofSeconds(10));
-        if (progressInterval.isNegative()) {
-            throw Settings.invalid(PROGRESS_INTERVAL, settings.get(PROGRESS_INTERVAL, ""),
-                    "a duration such as 10s, or 0 for none");
-        }
     }
 
     /** A chunk of the cycle was routed: this many records, and this many to each channel (or NO_CHANNEL). */

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
+import io.connectionrelay.cluster.ClusterSettings;
+import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.runtime.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -12,7 +15,8 @@ import org.apache.camel.util.StringHelper;
 
 /**
  * Creates one route per configured source instance from its vendor's route template
- * (routes/poll/&lt;vendor&gt;-source.yaml), plus a timer that triggers it. Adding an instance is
+ * (routes/poll/&lt;vendor&gt;-source.yaml), plus its schedule: a timer, or in cluster mode a
+ * trigger in Quartz's clustered job store that one replica at a time fires. Adding an instance is
  * configuration only:
  * <pre>
  *   relay.sources=crux-eu,fleet
@@ -35,15 +39,28 @@ public class SourceInstances extends RouteBuilder {
         auths = getContext().getRegistry().findSingleByType(UpstreamAuths.class);
         Settings settings = new Settings(getContext());
         boolean once = settings.getBoolean("relay.once", false);
+        ClusterSettings cluster = getContext().getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
+        Set<String> scheduled = new TreeSet<>();
         for (String id : settings.getList("relay.sources")) {
-            configureSource(settings, once, id);
+            if (configureSource(settings, once, cluster, id)) {
+                scheduled.add(id);
+            }
+        }
+        if (cluster.enabled() && !once) {
+            getContext().addStartupListener((context, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    ClusteredSchedules.removeUnconfigured(context, scheduled);
+                }
+            });
         }
     }
 
-    private void configureSource(Settings settings, boolean once, String id) throws Exception {
+    /** True when the source is polled on a schedule. */
+    private boolean configureSource(Settings settings, boolean once, ClusterSettings cluster, String id)
+            throws Exception {
         String prefix = "relay.source." + id + ".";
         if (!settings.getBoolean(prefix + "enabled", true)) {
-            return;
+            return false;
         }
         String vendor = settings.require(prefix + "vendor", "which vendor source " + id + " polls (crux or terminal)");
         settings.require(prefix + "base-url", "the API address source " + id + " polls");
@@ -52,14 +69,28 @@ public class SourceInstances extends RouteBuilder {
         var route = templatedRoute(vendor + "-source").routeId("poll-" + id);
         templateParameters(settings, id).forEach((name, value) -> route.parameter(name, String.valueOf(value)));
 
-        if (!once) {
-            Duration period = settings.getDuration(prefix + "period", Duration.ofMinutes(5));
-            Duration delay = settings.getDuration(prefix + "initial-delay", Duration.ofSeconds(2));
-            from("timer:" + id + "?period=" + period.toMillis() + "&delay=" + delay.toMillis())
-                    .routeId("schedule-" + id)
-                    .log(LoggingLevel.DEBUG, "Polling source " + id + " (" + vendor + ")")
-                    .to("direct:poll-" + id);
+        if (once) {
+            return false;
         }
+        Duration period = settings.getDuration(prefix + "period", Duration.ofMinutes(5));
+        Duration delay = settings.getDuration(prefix + "initial-delay", Duration.ofSeconds(2));
+        from(cluster.enabled() ? clusteredSchedule(id, period) : "timer:" + id + "?period=" + period.toMillis()
+                + "&delay=" + delay.toMillis())
+                .routeId("schedule-" + id)
+                .log(LoggingLevel.DEBUG, "Polling source " + id + " (" + vendor + ")")
+                .to("direct:poll-" + id);
+        return true;
+    }
+
+    /**
+     * One trigger per source in the shared job store: it fires on one replica per period, and
+     * stateful makes a slow poll delay the next rather than overlap it, on any replica. The
+     * trigger outlives every replica, so initial-delay does not apply: the first replica to start
+     * creates it, due at once.
+     */
+    static String clusteredSchedule(String id, Duration period) {
+        return "quartz:" + ClusteredSchedules.SOURCE_GROUP + "/" + id + "?stateful=true&usingFixedCamelContextName=true"
+                + "&trigger.repeatInterval=" + period.toMillis() + "&trigger.repeatCount=-1";
     }
 
     /** relay.source.ID.* from the files and the environment, minus secrets, keyed in camelCase. */

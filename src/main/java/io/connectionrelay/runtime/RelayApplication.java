@@ -17,6 +17,8 @@ import io.connectionrelay.deliver.webhook.WebhookRetryConfiguration;
 import io.connectionrelay.deliver.webhook.WebhookRoutes;
 import io.connectionrelay.poll.SourceInstances;
 import io.connectionrelay.poll.UpstreamFetchRoutes;
+import io.connectionrelay.trace.TraceRoutes;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 
 /**
@@ -84,6 +86,14 @@ public final class RelayApplication {
         }
     }
 
+    /** The settings of a profile without starting Camel: for commands that only read the state database. */
+    public static Settings settingsOnly(String profile) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation(propertyLocations(profile));
+        context.getPropertiesComponent().addInitialProperty("relay.profile", profile);
+        return new Settings(context);
+    }
+
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
         RoutingCheck routingCheck = new RoutingCheck();
@@ -97,5 +107,6 @@ public final class RelayApplication {
         main.addRoutesBuilder(new CsvTarget());
         main.addRoutesBuilder(new WebhookRetryConfiguration());
         main.addRoutesBuilder(new WebhookRoutes());
+        main.addRoutesBuilder(new TraceRoutes());
     }
 }

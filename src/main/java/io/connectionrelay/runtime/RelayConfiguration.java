@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.cluster.ClusterSettings;
+import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.csv.CsvExport;
@@ -27,6 +29,7 @@ import io.connectionrelay.poll.TerminalCurrentConnection;
 import io.connectionrelay.poll.TerminalPages;
 import io.connectionrelay.poll.UpstreamAuths;
 import io.connectionrelay.route.RoutingTable;
+import io.connectionrelay.trace.Tracing;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -63,6 +66,8 @@ public class RelayConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("relayClock", Clock.class))
                 .orElseGet(Clock::systemUTC);
         registry.bind("relayClock", clock);
+        ClusterSettings cluster = ClusterSettings.read(settings);
+        registry.bind("clusterSettings", cluster);
         SpoolFolder spool = SpoolFolder.claim(settings);
         context.addService(spool);
         context.getStreamCachingStrategy().setSpoolDirectory(spool.path().toFile());
@@ -70,6 +75,10 @@ public class RelayConfiguration implements CamelConfiguration {
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
+        if (cluster.enabled() && !settings.getBoolean("relay.once", false)) {
+            // a source schedule each, and the digest window's cron
+            ClusteredSchedules.configure(context, cluster, state, settings.getList("relay.sources").size() + 1);
+        }
         registry.bind("settings", settings);
         RelayMetrics metrics = Observability.bind(context, settings, clock);
         registry.bind("secretMasker", masker);
@@ -96,6 +105,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("csvExport", csvExport);
         context.addStartupListener(csvExport);
         EnrichThreadPools.register(context, settings);
+        Tracing.bind(context, settings, state, metrics.registry(), clock);
         WebhookChannel.bind(context, settings, clock);
         EmailChannel.register(context, settings, clock);
         context.addStartupListener(new StartupSummary(settings));

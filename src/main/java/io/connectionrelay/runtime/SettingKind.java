@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -25,6 +27,9 @@ public record SettingKind(String expected, Predicate<String> accepts) {
     public static final SettingKind CRON = new SettingKind(
             "a Quartz cron expression: seconds minutes hours day-of-month month day-of-week, e.g. 0 0 8 ? * MON-FRI",
             CronExpression::isValidExpression);
+
+    public static final SettingKind TIME_ZONE = new SettingKind("a time zone such as UTC or Europe/Berlin",
+            SettingKind::isTimeZone);
 
     /** A duration of at least min: Duration.ZERO for a delay, a millisecond for a period or a timeout. */
     public static SettingKind duration(Duration min) {
@@ -59,6 +64,15 @@ public record SettingKind(String expected, Predicate<String> accepts) {
     public static SettingKind oneOf(String... allowed) {
         List<String> values = List.of(allowed);
         return new SettingKind("one of " + String.join(", ", values), v -> values.contains(v.trim()));
+    }
+
+    private static boolean isTimeZone(String value) {
+        try {
+            ZoneId.of(value.trim());
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
     }
 
     private static boolean isHttpUrl(String value) {

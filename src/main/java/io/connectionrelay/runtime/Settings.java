@@ -21,7 +21,7 @@ import org.apache.camel.support.CamelContextHelper;
 public final class Settings {
 
     public static final String DURATION_FORM = "a duration with a unit, such as 200ms, 30s, 5m or 1h30m";
-    /** Units are required: a bare 20 reads as seconds to one person and milliseconds to another. */
+    /** Units are required (but for 0): a bare 20 reads as seconds to one person and milliseconds to another. */
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
     private static final long[] UNIT_MILLIS = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
 
@@ -79,7 +79,7 @@ public final class Settings {
         };
     }
 
-    /** The README's duration form: 200ms, 30s, 5m, 1h, 1d, or combined as 1h30m. */
+    /** The README's duration form: 200ms, 30s, 5m, 1h, 1d, combined as 1h30m, or 0. */
     public Duration getDuration(String key, Duration fallback) {
         String value = get(key, null);
         if (value == null) {
@@ -90,6 +90,10 @@ public final class Settings {
 
     public static Optional<Duration> parseDuration(String value) {
         String text = value.trim();
+        if (text.equals("0")) {
+            // zero in any unit: the one number that needs none (repeat-interval 0 turns reminders off)
+            return Optional.of(Duration.ZERO);
+        }
         Matcher m = DURATION.matcher(text);
         if (text.isEmpty() || !m.matches()) {
             return Optional.empty();

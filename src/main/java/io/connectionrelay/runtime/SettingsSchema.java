@@ -5,6 +5,7 @@ import static io.connectionrelay.runtime.SettingKind.CRON;
 import static io.connectionrelay.runtime.SettingKind.PORT;
 import static io.connectionrelay.runtime.SettingKind.READABLE_FILE;
 import static io.connectionrelay.runtime.SettingKind.TEXT;
+import static io.connectionrelay.runtime.SettingKind.TIME_ZONE;
 import static io.connectionrelay.runtime.SettingKind.URL;
 import static io.connectionrelay.runtime.SettingKind.atLeast;
 import static io.connectionrelay.runtime.SettingKind.duration;
@@ -66,6 +67,7 @@ public final class SettingsSchema {
             .anyMatch(status -> s.getList("relay.routing." + status).contains("email"));
     private static final Condition EMAIL_BY_SMTP = (s, p) -> EMAIL_ROUTED.test(s, p)
             && s.get("relay.email.transport", "smtp").equals("smtp");
+    private static final Condition CLUSTER = (s, p) -> isTrue(s, "relay.cluster.enabled", false);
     private static final Condition CRON_WINDOW = (s, p) -> s.get("relay.email.window").filter("cron"::equals).isPresent();
 
     private static final String CRUX_LOGIN = "Crux source <name> needs either relay.source.<name>.token or a "
@@ -133,9 +135,14 @@ public final class SettingsSchema {
             setting("relay.csv.sftp.retry.initial-delay", duration(Duration.ZERO)),
             setting("relay.csv.sftp.retry.max-delay", duration(Duration.ZERO)),
             // email channel
-            setting("relay.email.window", oneOf("cycle", "cron")),
+            // cycle: the old name of news, read as news
+            setting("relay.email.window", oneOf("news", "cron", "cycle")),
+            setting("relay.email.group-wait", duration(Duration.ZERO)),
+            setting("relay.email.group-interval", duration(Duration.ZERO)),
+            setting("relay.email.repeat-interval", duration(Duration.ZERO)),
             setting("relay.email.schedule", CRON).when(CRON_WINDOW)
                     .required("when digests are sent with relay.email.window=cron"),
+            setting("relay.email.time-zone", TIME_ZONE),
             setting("relay.email.transport", oneOf("smtp", "outbox")),
             setting("relay.email.outbox-folder", TEXT),
             setting("relay.email.from", TEXT).requiredWhen(EMAIL_ROUTED,
@@ -173,9 +180,13 @@ public final class SettingsSchema {
             setting("relay.webhook.queue-size", atLeast(1)),
             setting("relay.webhook.retry.initial-delay", duration(Duration.ZERO)),
             setting("relay.webhook.retry.max-delay", duration(Duration.ZERO)),
+            setting("relay.webhook.in-flight-timeout", duration(Duration.ofSeconds(1))),
             // state, dead letters, operations
             setting("relay.state.jdbc-url", new SettingKind("a JDBC URL such as jdbc:postgresql://host:5432/relay",
                     v -> v.startsWith("jdbc:"))),
+            setting("relay.state.jdbc-url", new SettingKind("a PostgreSQL URL, jdbc:postgresql://host:5432/relay, "
+                    + "since relay.cluster.enabled=true (RELAY_CLUSTER_ENABLED) needs a state database every replica "
+                    + "shares", v -> v.startsWith("jdbc:postgresql:"))).when(CLUSTER),
             setting("relay.state.username", TEXT),
             setting("relay.state.password", TEXT),
             setting("relay.state.pool-size", atLeast(1)),
@@ -184,11 +195,25 @@ public final class SettingsSchema {
             setting("relay.dead-letter.folder", TEXT),
             setting("relay.dead-letter.stale-claim-after", duration(MILLISECOND)),
             setting("relay.spool.folder", TEXT),
+            // several replicas
+            setting("relay.cluster.enabled", BOOLEAN),
+            setting("relay.cluster.instance-id", TEXT),
+            // Quartz's smallest check-in and misfire settings that still make sense
+            setting("relay.cluster.checkin-interval", duration(Duration.ofMillis(500))),
+            setting("relay.cluster.misfire-threshold", duration(Duration.ofSeconds(1))),
             setting("relay.once.timeout", duration(MILLISECOND)),
             setting("relay.pipeline.chunk-size", atLeast(1)),
             setting("relay.health.failed-cycles-threshold", atLeast(1)),
             setting("relay.log.format", oneOf("text", "json")),
-            setting("relay.log.progress-interval", duration(MILLISECOND)),
+            setting("relay.log.progress-interval", duration(Duration.ZERO)),
+            setting("relay.trace.enabled", BOOLEAN),
+            setting("relay.trace.retention", duration(MILLISECOND)),
+            setting("relay.trace.prune-interval", duration(MILLISECOND)),
+            setting("relay.trace.queue-size", atLeast(1)),
+            setting("relay.trace.batch-size", atLeast(1)),
+            setting("relay.trace.flush-interval", duration(MILLISECOND)),
+            setting("relay.trace.full-queue-wait", duration(Duration.ZERO)),
+            setting("relay.trace.http-token", TEXT),
             setting("camel.server.enabled", BOOLEAN),
             setting("camel.server.host", TEXT),
             setting("camel.server.port", PORT),

@@ -2,6 +2,7 @@ package io.connectionrelay.runtime;
 
 import java.util.List;
 
+import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.route.RoutingTable;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -38,6 +39,11 @@ public class StartupSummary implements StartupListener {
         text.append("  profile:      ").append(settings.get("relay.profile", RelayApplication.DEFAULT_PROFILE)).append('\n');
         text.append("  mode:         ").append(settings.getBoolean("relay.once", false) ? "one-shot" : "scheduled")
                 .append('\n');
+        ClusterSettings cluster = context.getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
+        if (cluster != null && cluster.enabled()) {
+            text.append("  cluster:      cluster mode, instance ").append(cluster.instanceId())
+                    .append(", failover within ").append(cluster.failoverTime().toMillis() / 1000.0).append("s\n");
+        }
         List<String> sources = context.getRoutes().stream().map(Route::getRouteId).filter(id -> id.startsWith("poll-"))
                 .map(id -> id.substring(5)).sorted().toList();
         text.append("  sources:      ").append(sources.isEmpty() ? "(none: set relay.sources)" : "").append('\n');

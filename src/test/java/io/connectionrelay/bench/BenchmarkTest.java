@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * For each size it generates a Crux payload, serves it over loopback HTTP, and runs the reference
  * and the bundle, each in a fresh JVM with -Xmx256m, one after the other on the same bytes; it
  * prints figures and the bundle/reference ratio and writes them to bench/results/.
- * Sizes: -Dbench.sizes=10000,100000,1000000 (the default).
+ * Sizes: -Dbench.sizes=10000,100000,1000000 (the default). The connection trace
+ * (relay.trace.enabled): -Dbench.trace=on (the default, as shipped), off, or both (the bundle runs
+ * twice per size, to measure what the trace costs).
  */
 @Tag("bench")
 class BenchmarkTest {
@@ -39,23 +41,33 @@ class BenchmarkTest {
         List<Integer> sizes = Arrays.stream(System.getProperty("bench.sizes", "10000,100000,1000000").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         List<String> rows = new ArrayList<>();
-        rows.add("| records | payload MB | reference rec/s | bundle rec/s (cycle) | ratio | bundle cycle s | bundle wall s "
-                + "| bundle peak used heap MB | bundle peak live heap MB (after GC) | bundle peak RSS MB "
-                + "| reference peak used heap MB |");
-        rows.add("|---|---|---|---|---|---|---|---|---|---|---|");
+        String traceSetting = System.getProperty("bench.trace", "on");
+        List<String> traces = switch (traceSetting) {
+            case "on" -> List.of("on");
+            case "off" -> List.of("off");
+            case "both" -> List.of("on", "off");
+            default -> throw new IllegalArgumentException("-Dbench.trace is on, off or both, not " + traceSetting);
+        };
+        rows.add("| records | trace | payload MB | reference rec/s | bundle rec/s (cycle) | ratio | bundle cycle s "
+                + "| trace written s after the cycle | bundle wall s | bundle peak used heap MB "
+                + "| bundle peak live heap MB (after GC) | bundle peak RSS MB | reference peak used heap MB |");
+        rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int size : sizes) {
             Path payload = payload(size);
             try (PayloadServer server = new PayloadServer(payload)) {
-                Map<String, String> reference = child("reference", server.baseUrl(), size);
-                Map<String, String> bundle = child("bundle", server.baseUrl(), size);
-                assertThat(bundle.get("records")).isEqualTo(reference.get("records"));
+                Map<String, String> reference = child("reference", server.baseUrl(), size, "off");
                 double refRate = rate(reference);
-                double bundleRate = rate(bundle);
-                rows.add(String.format("| %,d | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %s | %s | %s | %s |", size,
-                        Files.size(payload) / (1024 * 1024), refRate, bundleRate, bundleRate / refRate,
-                        Long.parseLong(bundle.get("cycleMillis")) / 1000.0,
-                        Long.parseLong(bundle.get("millis")) / 1000.0, bundle.get("peakHeapMb"),
-                        bundle.get("liveHeapMb"), bundle.get("rssMb"), reference.get("peakHeapMb")));
+                for (String trace : traces) {
+                    Map<String, String> bundle = child("bundle", server.baseUrl(), size, trace);
+                    assertThat(bundle.get("records")).isEqualTo(reference.get("records"));
+                    double bundleRate = rate(bundle);
+                    rows.add(String.format("| %,d | %s | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %s | %s | %s "
+                            + "| %s |", size, trace, Files.size(payload) / (1024 * 1024), refRate, bundleRate,
+                            bundleRate / refRate, Long.parseLong(bundle.get("cycleMillis")) / 1000.0,
+                            Long.parseLong(bundle.get("traceLagMillis")) / 1000.0,
+                            Long.parseLong(bundle.get("millis")) / 1000.0, bundle.get("peakHeapMb"),
+                            bundle.get("liveHeapMb"), bundle.get("rssMb"), reference.get("peakHeapMb")));
+                }
             }
         }
         BenchReport.write("csv-path", "CSV path: one one-shot cycle, every record routed to csv; JVMs with -Xmx256m",
@@ -81,13 +93,13 @@ class BenchmarkTest {
         return file;
     }
 
-    static Map<String, String> child(String mode, String baseUrl, int size) throws Exception {
+    static Map<String, String> child(String mode, String baseUrl, int size, String trace) throws Exception {
         Path work = WORK.resolve(mode + "-" + size + "-" + Instant.now().toEpochMilli());
         Files.createDirectories(work);
         Path log = work.resolve("run.log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), CsvPathRun.class.getName(), mode, baseUrl,
-                work.toString())
+                work.toString(), trace)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int exit = process.waitFor();
         String output = Files.readString(log, StandardCharsets.UTF_8);
@@ -100,7 +112,7 @@ class BenchmarkTest {
             String[] kv = pair.split("=", 2);
             result.put(kv[0], kv[1]);
         }
-        System.out.println(mode + " " + size + ": " + result);
+        System.out.println(mode + " " + size + " trace " + trace + ": " + result);
         deleteCsvOutput(work);
         return result;
     }

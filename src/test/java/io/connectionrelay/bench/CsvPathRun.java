@@ -2,20 +2,27 @@ package io.connectionrelay.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import io.connectionrelay.runtime.OneShotRun;
+import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.trace.TraceWriter;
+import io.micrometer.core.instrument.Counter;
 import org.apache.camel.main.Main;
 
 /**
  * One measured run in its own JVM (the harness starts it with -Xmx256m):
- * {@code CsvPathRun bundle|reference BASE_URL WORK_DIR}. Prints one RESULT line.
+ * {@code CsvPathRun bundle|reference BASE_URL WORK_DIR on|off} (the last: the connection trace).
+ * Prints one RESULT line.
  */
 public final class CsvPathRun {
 
     /** The bundle's cycle alone, without Camel's boot (a fixed cost per process, not per record). */
     private static long cycleMillis = -1;
+    /** How long the trace writer still needed after the cycle to have every event in the database. */
+    private static long traceLagMillis;
 
     private CsvPathRun() {
     }
@@ -24,6 +31,7 @@ public final class CsvPathRun {
         String mode = args[0];
         String baseUrl = args[1];
         Path work = Path.of(args[2]);
+        boolean trace = args[3].equals("on");
         Files.createDirectories(work);
         long records;
         long started;
@@ -32,10 +40,11 @@ public final class CsvPathRun {
             started = System.nanoTime();
             records = mode.equals("reference")
                     ? ReferenceCsvExport.run(baseUrl + PayloadServer.PATH, work.resolve("reference.csv"))
-                    : runBundle(baseUrl, work);
+                    : runBundle(baseUrl, work, trace);
             millis = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d peakHeapMb=%d liveHeapMb=%d"
-                    + " rssMb=%d%n", mode, records, millis, cycleMillis < 0 ? millis : cycleMillis,
+            System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d traceLagMillis=%d peakHeapMb=%d"
+                    + " liveHeapMb=%d rssMb=%d%n", mode, records, millis, cycleMillis < 0 ? millis : cycleMillis,
+                    traceLagMillis,
                     probe.peakUsedHeapMb(), probe.peakLiveHeapMb(),
                     MemoryProbe.peakRssMb());
         }
@@ -43,13 +52,25 @@ public final class CsvPathRun {
     }
 
     /** The bundle as --once runs it, every status routed to the csv channel. */
-    private static long runBundle(String baseUrl, Path work) throws Exception {
+    private static long runBundle(String baseUrl, Path work, boolean trace) throws Exception {
         Main main = BenchBundle.start(baseUrl, work, Map.of(
-                "relay.routing.active", "csv", "relay.routing.pending", "csv", "relay.routing.inactive", "csv"));
+                "relay.routing.active", "csv", "relay.routing.pending", "csv", "relay.routing.inactive", "csv",
+                "relay.trace.enabled", String.valueOf(trace)));
         long started = System.nanoTime();
         try {
             int exit = OneShotRun.run(main.getCamelContext());
             cycleMillis = (System.nanoTime() - started) / 1_000_000;
+            TraceWriter writer = main.getCamelContext().getRegistry().lookupByNameAndType("traceWriter",
+                    TraceWriter.class);
+            if (writer != null && !writer.awaitWritten(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("the trace writer did not catch up within 10 minutes");
+            }
+            Counter dropped = main.getCamelContext().getRegistry().lookupByNameAndType("relayMetrics", RelayMetrics.class)
+                    .registry().find("relay.trace.dropped").counter();
+            if (dropped != null && dropped.count() > 0) {
+                throw new IllegalStateException(dropped.count() + " trace events were dropped: the figures would flatter");
+            }
+            traceLagMillis = (System.nanoTime() - started) / 1_000_000 - cycleMillis;
             if (exit != 0) {
                 throw new IllegalStateException("the bundle's one-shot run failed; see " + work.resolve("dead-letter"));
             }

@@ -17,6 +17,7 @@ import io.connectionrelay.record.Derived;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
+import io.connectionrelay.runtime.StateDatabase;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,10 @@ class RecordEnricherTest {
             "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "relay", "");
     final AccountManagerDirectory managers = new AccountManagerDirectory(List.of(
             new Rule(Field.DEFAULT, "", Person.of("Partner Operations", "ops@example.com"), "default")));
+
+    {
+        StateDatabase.migrate(database);
+    }
 
     @AfterEach
     void closeDatabase() {

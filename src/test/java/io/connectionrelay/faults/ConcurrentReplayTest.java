@@ -1,6 +1,7 @@
 package io.connectionrelay.faults;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +31,8 @@ class ConcurrentReplayTest extends FaultCase {
         runOnce();
         assertThat(deadLetters().list()).hasSize(many.size());
         subscriberRecovers();
+        // a slowish subscriber: each replay takes well over the few seconds between two JVMs' starts
+        subscriberAnswers(ok().withFixedDelay(150));
         crm.resetRequests();
 
         try (ChildRelay.Run first = replay("replay-a"); ChildRelay.Run second = replay("replay-b")) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.connectionrelay.support.ChildRelay;
+import org.awaitility.core.ConditionTimeoutException;
 import io.connectionrelay.support.WebhookLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +62,12 @@ class KillMidDeliveryTest {
         WebhookLog webhooks = WebhookLog.of(crm, HOOKS);
 
         try (ChildRelay.Run first = relay.start("--once")) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> webhooks.received().size() >= 150);
+            try {
+                await().atMost(Duration.ofSeconds(240)).until(() -> webhooks.received().size() >= 150);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(webhooks.received().size() + " webhooks received; the relay's output:\n"
+                        + first.output(), e);
+            }
             first.kill();
             first.awaitExit(30);
         }
@@ -69,7 +75,7 @@ class KillMidDeliveryTest {
         assertThat(beforeKill).as("killed mid-delivery").isLessThan(payload.size());
 
         try (ChildRelay.Run second = relay.start("--once")) {
-            assertThat(second.awaitExit(180)).as(second.output()).isZero();
+            assertThat(second.awaitExit(300)).as(second.output()).isZero();
         }
 
         // every connection accepted; repeats are bounded below, not forbidden: a kill cannot unsend a request

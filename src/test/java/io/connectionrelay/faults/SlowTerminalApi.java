@@ -29,7 +29,7 @@ final class SlowTerminalApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(8);
     private final int connections;
-    private final long detailsDelayMillis;
+    private volatile long detailsDelayMillis;
     private final AtomicInteger detailsServed = new AtomicInteger();
 
     SlowTerminalApi(int connections, long detailsDelayMillis) throws IOException {
@@ -43,6 +43,11 @@ final class SlowTerminalApi implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + BASE;
+    }
+
+    /** From now on, the details call answers after this delay. */
+    void detailsDelay(long millis) {
+        detailsDelayMillis = millis;
     }
 
     int detailsServed() {

@@ -117,6 +117,33 @@ class CycleLogTest {
     }
 
     @Nested
+    class ProgressSwitchedOff extends LogCase {
+
+        @Override
+        protected void testProperties(Properties p) {
+            p.put("relay.sources", "term-a");
+            p.put("relay.source.term-a.vendor", "terminal");
+            p.put("relay.source.term-a.base-url", upstream.baseUrl() + TerminalApi.BASE);
+            p.put("relay.source.term-a.api-key", API_KEY);
+            p.put("relay.source.term-a.page-limit", "2");
+            p.put("relay.log.progress-interval", "0s");
+            routeEverythingTo(p, "csv");
+        }
+
+        @Test
+        void leavesOnlyTheCycleLine() throws Exception {
+            TerminalApi.stubPages(upstream, API_KEY, 2);
+            TerminalApi.stubCurrentForAll(upstream, API_KEY);
+            upstream.stubFor(TerminalApi.page(API_KEY, 2, TerminalApi.CURSOR_2)
+                    .willReturn(okJson(Fixtures.text("terminal/page-2.json")).withFixedDelay(1000)));
+
+            assertThat(runOnce()).isZero();
+
+            assertThat(messages()).singleElement().satisfies(m -> assertThat(m).startsWith("INFO Cycle of term-a succeeded"));
+        }
+    }
+
+    @Nested
     class AFailedCycle extends LogCase {
 
         @Override

@@ -306,20 +306,12 @@ class UpstreamBodyTest {
     @Nested
     class AFailureWhoseDeadLetterCannotBeWritten extends FailureCase {
 
-        @Override
-        protected void testProperties(Properties p) {
-            super.testProperties(p);
-            try {
-                // a file where the folder should be: the store cannot even create it
-                Files.writeString(dataDir().resolve("not-a-folder"), "");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            p.put("relay.dead-letter.folder", dataDir().resolve("not-a-folder/dead-letter").toString());
-        }
-
         @Test
         void stillCountsAsAFailedCycle() throws Exception {
+            // after startup checked it, a file takes the folder's place: the store cannot write there
+            Path folder = dataDir().resolve("dead-letter");
+            Files.deleteIfExists(folder);
+            Files.writeString(folder, "not a folder");
             crux.answer(new byte[0], Framing.CONTENT_LENGTH);
 
             assertCountedAsFailed(1, runOnceExpecting(1));

@@ -139,8 +139,10 @@ class DemoLogTest {
     private Run demoOnce(Map<String, String> environment) throws Exception {
         Files.createSymbolicLink(work.resolve("config"), Path.of("config").toAbsolutePath());
         Files.createSymbolicLink(work.resolve("routes"), Path.of("routes").toAbsolutePath());
-        // without the test classes, whose logback-test.xml would replace the shipped logback.xml
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        // without the test classes, whose logback-test.xml would replace the shipped logback.xml; not
+        // support/ChildRelay, which runs the prod profile from the project folder and mixes in stderr
+        String all = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classpath = Arrays.stream(all.split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
         ProcessBuilder relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -83,6 +83,15 @@ class ProdStartupValidationTest {
     }
 
     @Test
+    void clusterModeOnTheEmbeddedDatabaseNamesBothSettings() {
+        assertThat(startupFailure(Map.of("relay.cluster.enabled", "true", "relay.routing.active", "csv",
+                "relay.routing.pending", "csv", "relay.routing.inactive", "csv")))
+                .contains("relay.state.jdbc-url").contains("RELAY_STATE_JDBC_URL")
+                .contains("relay.cluster.enabled=true").contains("RELAY_CLUSTER_ENABLED")
+                .contains("jdbc:postgresql://");
+    }
+
+    @Test
     void aCompleteConfigurationStarts() throws Exception {
         start(Map.of(
                 "relay.sources", "crux-eu",

@@ -15,9 +15,15 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -28,6 +34,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
+import io.connectionrelay.trace.TraceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +101,7 @@ class SecretsNeverLeakTest extends RelayTestSupport {
     }
 
     @Test
-    void noCredentialInAnyLogLineOrDeadLetterFile() throws Exception {
+    void noCredentialInAnyLogLineDeadLetterFileOrTrace() throws Exception {
         // login account: both issued tokens are rejected, and the 401 body quotes the token back
         crux.stubFor(post(LOGIN).inScenario("login").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson("{\"auth_token\":\"" + ISSUED_ONE + "\",\"org_uuid\":\"x\"}")).willSetStateTo("again"));
@@ -136,6 +143,21 @@ class SecretsNeverLeakTest extends RelayTestSupport {
                     assertThat(content).as(file.getFileName().toString()).doesNotContain(secret);
                 }
             }
+        }
+        // the trace keeps each failure's reason, masked as in the entry
+        assertThat(context.getRegistry().lookupByNameAndType("traceWriter", TraceWriter.class)
+                .awaitWritten(Duration.ofSeconds(10))).isTrue();
+        List<String> trace = new ArrayList<>();
+        try (Connection connection = context.getRegistry().lookupByNameAndType("relayDataSource", DataSource.class)
+                .getConnection(); ResultSet rows = connection.createStatement().executeQuery(
+                        "SELECT step, outcome, detail FROM relay_trace")) {
+            while (rows.next()) {
+                trace.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3));
+            }
+        }
+        assertThat(trace).filteredOn(row -> row.startsWith("poll dead-lettered")).hasSize(4);
+        for (String secret : SECRETS) {
+            assertThat(trace).as("trace").noneMatch(row -> row.contains(secret));
         }
         DeadLetterEntry malformed = entries.stream().filter(e -> Integer.valueOf(200).equals(e.httpStatus()))
                 .findFirst().orElseThrow();

@@ -81,13 +81,13 @@ class SettingsSchemaTest {
 
     @ParameterizedTest
     @CsvSource({"200ms,200", "2s,2000", "1m,60000", "1h,3600000", "1h30m,5400000", "1d,86400000", "0s,0",
-            "1m30s,90000"})
+            "1m30s,90000", "0,0"})
     void durationsTakeTheReadmesForm(String text, long millis) {
         assertThat(Settings.parseDuration(text)).contains(Duration.ofMillis(millis));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"20", "0", "-5s", "2 s", "1.5s", "PT5S", "5x", "2S", "s", "ms", "1s1h"})
+    @ValueSource(strings = {"20", "00", "-5s", "2 s", "1.5s", "PT5S", "5x", "2S", "s", "ms", "1s1h"})
     void anythingElseIsNotADuration(String text) {
         assertThat(Settings.parseDuration(text)).isEmpty();
     }

@@ -62,7 +62,7 @@ class StartupErrorsTest {
                 .contains("relay.csv.done-file (environment variable RELAY_CSV_DONE_FILE) is 'yes' but must be true "
                         + "or false")
                 .contains("relay.email.window (environment variable RELAY_EMAIL_WINDOW) is 'weekly' but must be one of "
-                        + "cycle, cron")
+                        + "news, cron, cycle")
                 .contains("relay.email.smtp.port (environment variable RELAY_EMAIL_SMTP_PORT) is '70000'")
                 .contains("relay.state.pool-size (environment variable RELAY_STATE_POOL_SIZE) is '0'")
                 .contains("Missing setting relay.email.from (environment variable RELAY_EMAIL_FROM)")

@@ -29,9 +29,38 @@ class StateDatabaseTest {
         assertThat(StateDatabase.durable(url)).endsWith(";DB_CLOSE_ON_EXIT=FALSE");
     }
 
+    /** Camel interrupts its threads at a forced stop; a commit in such a thread must not close the database. */
+    @Test
+    void aCommitInAnInterruptedThreadLeavesTheDatabaseOpen() throws Exception {
+        Properties properties = new Properties();
+        properties.put("relay.state.jdbc-url", "jdbc:h2:file:" + data.resolve("c").toAbsolutePath());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(properties);
+            Settings settings = new Settings(context);
+            StateDatabase database = new StateDatabase(settings, new SecretMasker(settings));
+            try (Connection connection = database.dataSource().getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE ledger (id INT)");
+                Thread.currentThread().interrupt();
+                try {
+                    statement.executeUpdate("INSERT INTO ledger VALUES (1)");
+                } finally {
+                    Thread.interrupted();
+                }
+            }
+            try (Connection another = database.dataSource().getConnection();
+                    ResultSet rows = another.createStatement().executeQuery("SELECT COUNT(*) FROM ledger")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isOne();
+            } finally {
+                database.stop();
+            }
+        }
+    }
+
     @Test
     void optionsTheOperatorSetAreKept() throws Exception {
-        String url = "jdbc:h2:file:" + data.resolve("b").toAbsolutePath() + ";write_delay=100;DB_CLOSE_ON_EXIT=TRUE";
+        String url = "jdbc:h2:nio:" + data.resolve("b").toAbsolutePath() + ";write_delay=100;DB_CLOSE_ON_EXIT=TRUE";
         assertThat(writeDelayOf(url)).isEqualTo("100");
         assertThat(StateDatabase.durable(url)).isEqualTo(url);
     }

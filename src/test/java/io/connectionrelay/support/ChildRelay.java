@@ -103,6 +103,10 @@ public final class ChildRelay {
             process.destroy();
         }
 
+        public boolean alive() {
+            return process.isAlive();
+        }
+
         /** SIGKILL: no shutdown hook, no flush. */
         public void kill() {
             process.destroyForcibly();

@@ -27,6 +27,8 @@ public class DigestMail {
 
     /** The digest's recipient, for the log line once it is sent. */
     static final String TO = "relayDigestTo";
+    /** The Message-ID of the digest being sent, which the state database keeps with what it listed. */
+    static final String MESSAGE_ID = "emailDigestMessageId";
     private static final Session SESSION = Session.getInstance(new Properties());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -59,6 +61,7 @@ public class DigestMail {
         }
         Date sent = message.getSentDate();
         String id = message.getMessageID();
+        exchange.setProperty(MESSAGE_ID, id);
         exchange.getMessage().setHeader(TO, HeaderText.oneLine(((InternetAddress) to[0]).toUnicodeString()));
         exchange.getMessage().setHeader(Exchange.FILE_NAME, "digest-"
                 + FILE_TIME.format((sent == null ? new Date() : sent).toInstant()) + "-"

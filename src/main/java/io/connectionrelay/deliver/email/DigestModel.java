@@ -1,10 +1,10 @@
 package io.connectionrelay.deliver.email;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.connectionrelay.deliver.email.DigestEntry.Section;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
@@ -21,76 +22,107 @@ import io.connectionrelay.record.Person;
 /**
  * What the digest templates see (README "Email digests" lists the names). Every value is one line
  * of plain text: control characters are gone, and escaping for HTML is the template engine's job.
+ * Links are offered only for values that can only be an address (contactMailto, websiteUrl).
  */
 final class DigestModel {
 
-    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
-    /** Longest in their status first: those have waited longest for someone to act. */
-    static final Comparator<ConnectionRecord> ORDER = Comparator
-            .comparing((ConnectionRecord r) -> r.derived() == null ? null : r.derived().daysInStatus(),
-                    Comparator.nullsLast(Comparator.reverseOrder()))
-            .thenComparing(r -> r.counterparty() == null ? null : r.counterparty().name(),
+    /** Longest waiting first: those have waited longest for someone to act. */
+    static final Comparator<DigestEntry> ORDER = Comparator.comparing(DigestEntry::waitingSince)
+            .thenComparing(e -> e.record().counterparty() == null ? null : e.record().counterparty().name(),
                     Comparator.nullsLast(String.CASE_INSENSITIVE_ORDER));
+    private static final String MAILBOX = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+";
+    private static final String WEBSITE = "(https?://)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:\\d{1,5})?(/[A-Za-z0-9._~%/-]*)?";
 
     private DigestModel() {
     }
 
-    /** Rows in the order given: {@link #ORDER} is the one a reader expects. */
-    static Map<String, Object> of(DigestRecipient recipient, List<ConnectionRecord> records, Instant now,
-            boolean csvAttached) {
-        List<Map<String, Object>> rows = records.stream().map(DigestModel::row).toList();
+    static Map<String, Object> of(Digest digest, Instant now, ZoneId zone, boolean csvAttached) {
+        List<DigestEntry> fresh = digest.in(Section.NEW).stream().sorted(ORDER).toList();
+        List<DigestEntry> waiting = digest.in(Section.WAITING).stream().sorted(ORDER).toList();
+        List<DigestEntry> resolved = digest.in(Section.RESOLVED).stream().sorted(ORDER).toList();
+        List<Map<String, Object>> newRows = fresh.stream().map(e -> row(e, now)).toList();
+        List<Map<String, Object>> waitingRows = waiting.stream().map(e -> row(e, now)).toList();
+        List<Map<String, Object>> resolvedRows = resolved.stream().map(e -> row(e, now)).toList();
+        int outstanding = fresh.size() + waiting.size();
+        long syncProblems = Stream.concat(newRows.stream(), waitingRows.stream())
+                .filter(r -> r.get("syncProblem") != null).count();
+
+        DigestRecipient recipient = digest.recipient();
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("headline", headline(records.size()));
-        model.put("summary", summary(records));
-        model.put("count", records.size());
+        model.put("headline", headline(outstanding));
+        model.put("summary", summary(fresh.size(), waiting.size(), resolved.size(), syncProblems));
+        model.put("reminder", digest.isReminder());
+        model.put("count", outstanding);
+        model.put("newCount", fresh.size());
+        model.put("waitingCount", waiting.size());
+        model.put("resolvedCount", resolved.size());
         model.put("managerName", recipient.name() == null || recipient.name().isEmpty() ? recipient.email()
                 : recipient.name());
         model.put("managerEmail", recipient.email());
-        model.put("generatedAt", GENERATED.format(now));
-        model.put("connections", rows);
-        model.put("hasSyncProblems", rows.stream().anyMatch(r -> r.get("syncProblem") != null));
+        model.put("generatedAt", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz", Locale.ROOT).withZone(zone)
+                .format(now));
+        model.put("hasNew", !fresh.isEmpty());
+        model.put("hasWaiting", !waiting.isEmpty());
+        model.put("hasResolved", !resolved.isEmpty());
+        model.put("newConnections", newRows);
+        model.put("waitingConnections", waitingRows);
+        model.put("resolvedConnections", resolvedRows);
+        model.put("hasSyncProblems", syncProblems > 0);
         model.put("csvAttached", csvAttached);
         return model;
     }
 
-    static String headline(int count) {
-        return count == 1 ? "1 partner connection needs attention"
-                : count + " partner connections need attention";
+    static String headline(int outstanding) {
+        return outstanding == 0 ? "No partner connection needs attention"
+                : outstanding == 1 ? "1 partner connection needs attention"
+                : outstanding + " partner connections need attention";
     }
 
-    /** What needs attention, e.g. "2 pending, 1 inactive; 1 sync problem". */
-    static String summary(List<ConnectionRecord> records) {
-        Map<CanonicalStatus, Long> byStatus = records.stream().filter(r -> r.status() != null)
-                .collect(Collectors.groupingBy(ConnectionRecord::status, () -> new EnumMap<>(CanonicalStatus.class),
-                        Collectors.counting()));
-        String statuses = byStatus.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", "));
-        long syncProblems = records.stream().filter(r -> syncProblem(r) != null).count();
+    /** What changed, e.g. "1 new, 2 still waiting, 1 resolved; 1 sync problem". */
+    static String summary(int fresh, int waiting, int resolved, long syncProblems) {
+        String counts = Stream.of(fresh > 0 ? fresh + " new" : null, waiting > 0 ? waiting + " still waiting" : null,
+                resolved > 0 ? resolved + " resolved" : null).filter(Objects::nonNull).collect(Collectors.joining(", "));
         if (syncProblems == 0) {
-            return statuses;
+            return counts;
         }
-        String sync = syncProblems + (syncProblems == 1 ? " sync problem" : " sync problems");
-        return statuses.isEmpty() ? sync : statuses + "; " + sync;
+        return counts + "; " + syncProblems + (syncProblems == 1 ? " sync problem" : " sync problems");
     }
 
-    private static Map<String, Object> row(ConnectionRecord record) {
+    private static Map<String, Object> row(DigestEntry entry, Instant now) {
+        ConnectionRecord record = entry.record();
         Map<String, Object> row = new LinkedHashMap<>();
-        Long days = record.derived() == null ? null : record.derived().daysInStatus();
+        String website = text(record.counterparty() == null ? null : record.counterparty().website(), null);
+        String contactEmail = text(person(record.counterpartyContact(), Person::email), null);
         row.put("counterparty", text(record.counterparty() == null ? null : record.counterparty().name(), "(unnamed)"));
+        row.put("website", website);
+        row.put("websiteUrl", website != null && website.matches(WEBSITE)
+                ? website.startsWith("http") ? website : "https://" + website : null);
         row.put("status", record.status() == null ? "Unknown" : label(record.status()));
         row.put("vendorStatus", text(record.vendorStatus(), null));
-        row.put("daysInStatus", days);
-        row.put("inStatusFor", days == null ? null : days == 1 ? "1 day" : days + " days");
+        CanonicalStatus previous = record.derived() == null ? null : record.derived().previousStatus();
+        row.put("previousStatus", entry.section() == Section.NEW && previous != null ? label(previous) : null);
+        row.put("resolvedAs", entry.resolvedAs() == null ? null : label(entry.resolvedAs()));
+        Duration waited = Duration.between(entry.waitingSince(), now);
+        row.put("daysWaiting", Math.max(0, waited.toDays()));
+        row.put("waitingFor", waitingFor(waited));
         row.put("contact", contact(record.counterpartyContact()));
         row.put("contactName", text(person(record.counterpartyContact(), Person::name), null));
-        row.put("contactEmail", text(person(record.counterpartyContact(), Person::email), null));
+        row.put("contactEmail", contactEmail);
+        row.put("contactMailto", contactEmail != null && contactEmail.matches(MAILBOX) ? contactEmail : null);
         row.put("contactPhone", text(person(record.counterpartyContact(), Person::phone), null));
         row.put("source", text(record.source(), ""));
         row.put("connectionId", text(record.connectionId(), ""));
         row.put("syncProblem", syncProblem(record));
         return row;
+    }
+
+    static String waitingFor(Duration waited) {
+        long days = waited.toDays();
+        if (days >= 1) {
+            return days == 1 ? "1 day" : days + " days";
+        }
+        long hours = Math.max(0, waited.toHours());
+        return hours == 0 ? "less than an hour" : hours == 1 ? "1 hour" : hours + " hours";
     }
 
     private static String syncProblem(ConnectionRecord record) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -16,14 +17,12 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.MustacheException;
 import com.github.mustachejava.MustacheFactory;
 import io.connectionrelay.deliver.csv.CsvColumns;
 import io.connectionrelay.deliver.csv.FormulaGuard;
 import io.connectionrelay.record.ConnectionRecord;
-import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.runtime.Settings;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -38,10 +37,11 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Turns one manager's gathered records into a complete MIME message (RFC 822 text, what an .eml
+ * Turns one manager's {@link Digest} into a complete MIME message (RFC 822 text, what an .eml
  * file holds): subject, a plain-text and an HTML alternative from the Mustache templates in
- * relay.email.templates-folder, and optionally the same rows as a CSV attachment. Templates are
- * read from the file system for every digest, so an operator's edit applies to the next one.
+ * relay.email.templates-folder, and optionally the connections that need attention as a CSV
+ * attachment. Templates are read from the file system for every digest, so an operator's edit
+ * applies to the next one.
  */
 public class DigestRenderer {
 
@@ -50,21 +50,21 @@ public class DigestRenderer {
     static final String HTML = "digest.html.mustache";
     static final String TEMPLATES_KEY = "relay.email.templates-folder";
     private static final DateTimeFormatter CSV_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-    private static final TypeReference<List<ConnectionRecord>> RECORDS = new TypeReference<>() {
-    };
 
     private final Path templates;
     private final InternetAddress from;
     private final boolean attachCsv;
     private final boolean formulaGuard;
     private final Clock clock;
+    private final ZoneId zone;
 
-    public DigestRenderer(Settings settings, Clock clock) {
+    public DigestRenderer(Settings settings, Clock clock, ZoneId zone) {
         this.templates = Path.of(settings.get(TEMPLATES_KEY, "config/templates"));
         this.from = fromAddress(settings);
         this.attachCsv = settings.getBoolean("relay.email.attach-csv", false);
         this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
         this.clock = clock;
+        this.zone = zone;
     }
 
     /** Fails at startup, naming the setting, when a template is missing. */
@@ -77,21 +77,14 @@ public class DigestRenderer {
         }
     }
 
-    /** Body: a JSON array of records for one manager. Returns the message as RFC 822 text. */
-    public String render(String recordsJson) throws IOException, MessagingException {
-        List<ConnectionRecord> records = new ArrayList<>(RecordJson.mapper().readValue(recordsJson, RECORDS));
-        if (records.isEmpty()) {
-            throw new IllegalArgumentException("a digest needs at least one connection");
-        }
-        // the manager's latest record names them
-        DigestRecipient recipient = DigestRecipient.of(records.get(records.size() - 1));
-        records.sort(DigestModel.ORDER);
+    /** One manager's digest as a complete message (RFC 822 text). */
+    public String render(Digest digest) throws IOException, MessagingException {
         Instant now = clock.instant();
-        Map<String, Object> model = DigestModel.of(recipient, records, now, attachCsv);
+        Map<String, Object> model = DigestModel.of(digest, now, zone, attachCsv);
 
         MimeMessage message = DigestMail.newMessage(from);
         message.setFrom(from);
-        message.setRecipient(Message.RecipientType.TO, recipient.address());
+        message.setRecipient(Message.RecipientType.TO, digest.recipient().address());
         message.setSubject(HeaderText.oneLine(render(plainText(), SUBJECT, model)), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(now));
 
@@ -103,12 +96,18 @@ public class DigestRenderer {
             body.setContent(alternative);
             MimeMultipart mixed = new MimeMultipart("mixed");
             mixed.addBodyPart(body);
-            mixed.addBodyPart(csvPart(records, now));
+            mixed.addBodyPart(csvPart(outstanding(digest), now));
             message.setContent(mixed);
         } else {
             message.setContent(alternative);
         }
         return DigestMail.toText(message);
+    }
+
+    /** What the attachment lists: the connections that still need attention, oldest first. */
+    private static List<ConnectionRecord> outstanding(Digest digest) {
+        return digest.entries().stream().filter(e -> e.section() != DigestEntry.Section.RESOLVED)
+                .sorted(DigestModel.ORDER).map(DigestEntry::record).toList();
     }
 
     private String render(MustacheFactory factory, String template, Map<String, Object> model) {

@@ -13,7 +13,8 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
  * Error handling for sending a digest (routeConfigurationId "email"): a mail server that is down
  * or refuses is retried with exponential backoff (relay.email.retry.*), then the whole message is
  * dead-lettered and replays into direct:email-send. The delay does not hold a thread, so a slow
- * mail server never holds up the records still being gathered.
+ * mail server never holds up the records still being gathered. A dead-lettered digest counts as
+ * told, like a sent one: the replay delivers it, and the next digest does not repeat its news.
  */
 public class EmailRetryConfiguration extends RouteConfigurationBuilder {
 
@@ -42,6 +43,8 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                     .process(DigestMail::restoreText)
                     .bean("relayMetrics", "failed('email', '" + transport + "')")
                     .process(deadLetter)
+                    // the replay sends this very message: its connections count as told
+                    .bean("digestDispatch", "sent")
                 .end()
                 .onException(Exception.class)
                     .logStackTrace(false)
@@ -49,6 +52,8 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                     .process(DigestMail::restoreText)
                     .bean("relayMetrics", "failed('email', '" + transport + "')")
                     .process(deadLetter)
+                    // the replay sends this very message: its connections count as told
+                    .bean("digestDispatch", "sent")
                 .end();
     }
 }

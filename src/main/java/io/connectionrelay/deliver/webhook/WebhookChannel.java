@@ -1,16 +1,17 @@
 package io.connectionrelay.deliver.webhook;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
 import javax.sql.DataSource;
 
 import io.connectionrelay.core.DeadLetters;
+import io.connectionrelay.cluster.ClaimOwner;
+import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.poll.Backoff;
 import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
@@ -20,7 +21,8 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 /**
  * Binds the webhook channel's beans (routes/deliver/webhook.yaml names them). Three kinds of state:
  * <ul>
- *   <li>the delivery ledger (table relay_webhook_ledger): what each subscriber last acknowledged;</li>
+ *   <li>the delivery ledger (table relay_webhook_ledger): what each subscriber last acknowledged,
+ *       and the claim on the change being delivered now, shared by every replica;</li>
  *   <li>Camel's JdbcMessageIdRepository (table CAMEL_MESSAGEPROCESSED, processor name
  *       webhook-dead-lettered): event ids waiting in the dead-letter store, so a failing
  *       subscriber gets one dead letter per change, not one per poll, across restarts too;</li>
@@ -32,19 +34,8 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 public final class WebhookChannel {
 
     public static final String QUEUE_SIZE = "relay.webhook.queue-size";
-
-    /**
-     * Camel's own table for JdbcMessageIdRepository, created here with IF NOT EXISTS: the
-     * repository's own check-then-create runs in one transaction, which PostgreSQL aborts at the
-     * failed check, so it cannot create the table there.
-     */
-    public static final String PARKED_DDL = """
-            CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
-                processorName VARCHAR(255) NOT NULL,
-                messageId     VARCHAR(100) NOT NULL,
-                createdAt     TIMESTAMP,
-                PRIMARY KEY (processorName, messageId)
-            )""";
+    /** How long a detected change stays the claiming replica's to deliver before another cycle may send it again. */
+    public static final String IN_FLIGHT_TIMEOUT = "relay.webhook.in-flight-timeout";
 
     private WebhookChannel() {
     }
@@ -54,12 +45,15 @@ public final class WebhookChannel {
         WebhookSubscribers subscribers = new WebhookSubscribers(settings);
         Registry registry = context.getRegistry();
         DataSource state = registry.lookupByNameAndType("relayDataSource", DataSource.class);
-        WebhookLedger ledger = new WebhookLedger(state);
+        ClaimOwner owner = ClaimOwner.of(registry.lookupByNameAndType("clusterSettings", ClusterSettings.class),
+                context.getName(), settings.getDuration(IN_FLIGHT_TIMEOUT, Duration.ofMinutes(15)));
+        WebhookLedger ledger = new WebhookLedger(state, owner);
         JdbcMessageIdRepository deadLettered = new JdbcMessageIdRepository(state, "webhook-dead-lettered");
+        // the schema is Flyway's (StateDatabase)
         deadLettered.setCreateTableIfNotExists(false);
         if (!subscribers.isEmpty()) {
-            createTables(state);
             context.addService(deadLettered);
+            releaseOwnClaims(ledger);
         }
         int queueSize = settings.getInt(QUEUE_SIZE, 10_000);
         IdempotentRepository inFlight = MemoryIdempotentRepository
@@ -69,22 +63,23 @@ public final class WebhookChannel {
                 2.0,
                 settings.getDuration("relay.webhook.retry.max-delay", Duration.ofSeconds(60)));
 
+        ConnectionTrace trace = registry.lookupByNameAndType("relayTrace", ConnectionTrace.class);
         registry.bind("webhookSubscribers", subscribers);
         registry.bind("webhookInFlight", inFlight);
         registry.bind("webhookChanges",
                 new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock,
-                        registry.findSingleByType(DeadLetters.class)));
+                        registry.findSingleByType(DeadLetters.class), trace));
         registry.bind("webhookDeliveries",
-                new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock));
+                new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock, trace));
     }
 
-    private static void createTables(DataSource state) {
-        try (Connection connection = state.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(WebhookLedger.DDL);
-            statement.execute(PARKED_DDL);
+    private static void releaseOwnClaims(WebhookLedger ledger) {
+        try {
+            ledger.releaseOwnClaims();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the webhook channel's tables in the state database "
+            throw new IllegalStateException("cannot release this instance's webhook claims in the state database "
                     + "(relay.state.jdbc-url): " + e.getMessage(), e);
         }
     }
+
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.core.HttpAnswer;
 import io.connectionrelay.poll.Backoff;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -39,15 +40,17 @@ public class WebhookDeliveries implements AggregationStrategy {
     private final IdempotentRepository deadLettered;
     private final Backoff backoff;
     private final Clock clock;
+    private final ConnectionTrace trace;
 
     public WebhookDeliveries(WebhookSubscribers subscribers, WebhookLedger ledger, IdempotentRepository inFlight,
-            IdempotentRepository deadLettered, Backoff backoff, Clock clock) {
+            IdempotentRepository deadLettered, Backoff backoff, Clock clock, ConnectionTrace trace) {
         this.subscribers = subscribers;
         this.ledger = ledger;
         this.inFlight = inFlight;
         this.deadLettered = deadLettered;
         this.backoff = backoff;
         this.clock = clock;
+        this.trace = trace;
     }
 
     /** Before each attempt: the event as body, the subscriber's URL, a fresh timestamp and signature. */
@@ -80,7 +83,7 @@ public class WebhookDeliveries implements AggregationStrategy {
     public Exchange aggregate(Exchange event, Exchange answer) {
         try {
             verify(event, answer);
-            delivered(event);
+            delivered(event, answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class));
         } catch (Exception e) {
             event.setException(e);
         }
@@ -128,11 +131,12 @@ public class WebhookDeliveries implements AggregationStrategy {
     }
 
     /** The subscriber answered 2xx: this is now what it last heard about the connection. */
-    private void delivered(Exchange exchange) throws SQLException {
+    private void delivered(Exchange exchange, int httpStatus) throws SQLException {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         String subscriber = exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class);
+        String connection = exchange.getProperty(WebhookEvent.CONNECTION, String.class);
         ledger.delivered(subscriber,
-                exchange.getProperty(WebhookEvent.CONNECTION, String.class),
+                connection,
                 exchange.getProperty(WebhookEvent.STATUS, String.class),
                 exchange.getProperty(WebhookEvent.FINGERPRINT, String.class),
                 id,
@@ -140,6 +144,8 @@ public class WebhookDeliveries implements AggregationStrategy {
         deadLettered.remove(id);
         inFlight.remove(id);
         LOG.debug("Webhook {} delivered to {}", id, subscriber);
+        trace.webhookDelivered(exchange, connection, subscriber, id, httpStatus,
+                exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1);
     }
 
     /**
@@ -147,13 +153,15 @@ public class WebhookDeliveries implements AggregationStrategy {
      * changes. An event whose dead letter could not be written is not parked: the next cycle
      * detects it again, so it is not lost.
      */
-    public void parked(Exchange exchange) {
+    public void parked(Exchange exchange) throws SQLException {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id != null) {
             if (DeadLetter.stored(exchange)) {
                 deadLettered.add(id);
             }
             inFlight.remove(id);
+            ledger.release(exchange.getProperty(WebhookEvent.SUBSCRIBER, String.class),
+                    exchange.getProperty(WebhookEvent.CONNECTION, String.class), id);
         }
     }
 

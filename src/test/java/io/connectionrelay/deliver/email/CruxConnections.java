@@ -56,7 +56,7 @@ final class CruxConnections {
         ObjectNode org = side.putObject("organization");
         org.put("uuid", uuid());
         org.put("name", name);
-        org.put("website", "www.example.com");
+        org.put("website", "www." + name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT) + ".example");
         org.put("org_type", type);
         org.put("status", "ACTIVE");
         org.put("created_date", "2026-11-11T12:00:00Z");

@@ -56,7 +56,7 @@ class EmailDigestCsvTest extends EmailTestSupport {
         assertThat(rows).contains(",\"'=HYPERLINK(\"\"http://x\"\") Foods\",",
                 ",\"Stevens, Smith and \"\"Krause\"\"\",",
                 ",Sūn Démíng (孫德明) 贸易,").contains("\r\n");
-        assertThat(content(parts.get(1))).contains("The same rows are attached as a CSV file.");
+        assertThat(content(parts.get(1))).contains("The connections that need attention are attached as a CSV file.");
     }
 
     @Test
@@ -68,10 +68,10 @@ class EmailDigestCsvTest extends EmailTestSupport {
                 new SyncState("failed", "Token expired", null), failing);
 
         template.sendBody("direct:deliver-email", RecordJson.write(record));
-        template.sendBody("direct:email-close-window", null);
+        template.sendBody("direct:email-send-news", null);
 
         MimeMessage message = smtp.getReceivedMessages()[0];
-        assertThat(message.getSubject()).isEqualTo("1 partner connection needs attention: 1 active; 1 sync problem");
+        assertThat(message.getSubject()).isEqualTo("1 partner connection needs attention: 1 new; 1 sync problem");
         String html = content(leafParts(message).get(1));
         assertThat(html).contains("<th align=\"left\">Sync problem</th>", "<td>Token expired</td>", "<td>3 days</td>");
         assertThat(text(leafParts(message).get(2))).contains(",failed,Token expired,3");

@@ -2,76 +2,68 @@ package io.connectionrelay.deliver.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
+
 import java.util.List;
-import java.util.Properties;
 
-import javax.sql.DataSource;
-
-import jakarta.mail.internet.InternetAddress;
+import io.connectionrelay.runtime.OneShotRun;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 
 /**
- * relay.email.window=cron: gathered connections wait in the state database, across a restart,
- * until the window closes.
+ * What each manager was told lives in the state database: a relay restarted between two cycles
+ * neither repeats a digest nor loses news.
  */
 class EmailDigestRestartTest extends EmailTestSupport {
 
-    @Override
-    protected void testProperties(Properties p) {
-        super.testProperties(p);
-        p.put("relay.email.window", "cron");
-        // never during a test run: the test closes the window itself
-        p.put("relay.email.schedule", "0 0 8 1 1 ? 2099");
-    }
+    static final String ALPHA = "a1111111-1111-4111-8111-111111111111";
+    static final String BETA = "b2222222-2222-4222-8222-222222222222";
+    static final String WEI = "e5555555-5555-4555-8555-555555555555";
 
     @Test
-    void gatheredConnectionsSurviveARestartAndGoOutWhenTheWindowCloses() throws Exception {
+    void aRestartBetweenCyclesRepeatsNoDigestAndLosesNoNews() throws Exception {
         serve(new CruxConnections()
-                .pending("Alpha Foods", "Ana García", "ana@example.com")
-                .pending("Sūn Démíng (孫德明) 贸易", "Ana García", "ana@example.com")
-                .pending("Beta Logistics", "Wei Zhang", "wei@example.com"));
-
+                .add(ALPHA, "Alpha Foods", "CONFIRMATION WAITING", "Ana García", "ana@example.com")
+                .add(WEI, "Beta Logistics", "CONFIRMATION WAITING", "Wei Zhang", "wei@example.com"));
         assertThat(runOnce()).isZero();
-        assertThat(smtp.getReceivedMessages()).isEmpty();
-        DataSource state = context.getRegistry().lookupByNameAndType("relayDataSource", DataSource.class);
-        List<String> stored = storedGroups(state);
-        assertThat(stored).hasSize(2).noneMatch(group -> group.contains("fixed-token-123"));
+        assertThat(received()).hasSize(2);
 
+        // while the relay is down, a connection is added for Ana
         context.stop();
-        CamelContext restarted = createCamelContext();
-        restarted.start();
-        try (ProducerTemplate producer = restarted.createProducerTemplate()) {
-            producer.sendBody("direct:email-close-window", null);
+        serve(new CruxConnections()
+                .add(ALPHA, "Alpha Foods", "CONFIRMATION WAITING", "Ana García", "ana@example.com")
+                .add(BETA, "Sūn Démíng (孫德明) 贸易", "CONFIRMATION WAITING", "Ana García", "ana@example.com")
+                .add(WEI, "Beta Logistics", "CONFIRMATION WAITING", "Wei Zhang", "wei@example.com"));
+        assertThat(runOnceRestarted()).isZero();
+
+        assertThat(received()).hasSize(3);
+        // GreenMail lists messages per mailbox, each in the order received
+        List<MimeMessage> toAna = received().stream()
+                .filter(m -> recipient(m).equals("ana@example.com")).toList();
+        assertThat(toAna).hasSize(2);
+        MimeMessage ana = toAna.get(1);
+        assertThat(section(text(ana), "NEW SINCE THE LAST DIGEST")).contains("Sūn Démíng (孫德明) 贸易")
+                .doesNotContain("Alpha Foods");
+        assertThat(section(text(ana), "STILL WAITING")).contains("Alpha Foods");
+
+        assertThat(runOnceRestarted()).isZero();
+        assertThat(received()).hasSize(3);
+    }
+
+    /** One --once run on a new relay (new context and beans) over the same data folders and database. */
+    private int runOnceRestarted() throws Exception {
+        CamelContext restarted = restarted();
+        try {
+            return OneShotRun.run(restarted);
         } finally {
             restarted.stop();
         }
-
-        MimeMessage[] received = smtp.getReceivedMessages();
-        assertThat(received).hasSize(2);
-        MimeMessage ana = ((InternetAddress) received[0].getAllRecipients()[0]).getAddress().equals("ana@example.com")
-                ? received[0] : received[1];
-        assertThat(ana.getSubject()).isEqualTo("2 partner connections need attention: 2 pending");
-        assertThat(content(leafParts(ana).get(1))).contains("Alpha Foods", "Sūn Démíng (孫德明) 贸易")
-                .doesNotContain("Beta Logistics");
     }
 
-    /** The serialized groups as raw text: enough to see which strings were stored. */
-    private static List<String> storedGroups(DataSource dataSource) throws Exception {
-        List<String> groups = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT exchange FROM email_digest")) {
-            while (rows.next()) {
-                groups.add(new String(rows.getBytes(1), StandardCharsets.ISO_8859_1));
-            }
-        }
-        return groups;
+    private CamelContext restarted() throws Exception {
+        context.stop();
+        CamelContext restarted = createCamelContext();
+        restarted.start();
+        return restarted;
     }
 }

@@ -55,7 +55,7 @@ class EmailDigestTest extends EmailTestSupport {
         assertThat(byRecipient).containsOnlyKeys("ana@example.com", "wei@example.com");
 
         MimeMessage ana = byRecipient.get("ana@example.com");
-        assertThat(ana.getSubject()).isEqualTo("3 partner connections need attention: 3 pending");
+        assertThat(ana.getSubject()).isEqualTo("3 partner connections need attention: 3 new");
         assertThat(((InternetAddress) ana.getFrom()[0]).getAddress()).isEqualTo("relay@relay.example");
         assertThat(((InternetAddress) ana.getRecipients(Message.RecipientType.TO)[0]).getPersonal())
                 .isEqualTo("Ana García");
@@ -66,14 +66,14 @@ class EmailDigestTest extends EmailTestSupport {
         String text = content(parts.get(0));
         String html = content(parts.get(1));
         assertThat(text).contains("Alpha Foods", "<script>alert(1)</script> Foods", "Sūn Démíng (孫德明) 贸易",
-                "Pending (CONFIRMATION WAITING) for 12 days", "Pat Contact 0, contact0@partner.example", "crux-a")
+                "Pending (CONFIRMATION WAITING), for 12 days", "Pat Contact 0, contact0@partner.example", "crux-a")
                 .doesNotContain("Old Name Ltd", "Active Partner");
         assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt; Foods", "Sūn Démíng (孫德明) 贸易",
                         "<td>12 days</td>", "<td>crux-a</td>")
                 .doesNotContain("<script>", "Old Name Ltd", "Active Partner", "Only Active Co");
 
         MimeMessage wei = byRecipient.get("wei@example.com");
-        assertThat(wei.getSubject()).isEqualTo("2 partner connections need attention: 2 pending");
+        assertThat(wei.getSubject()).isEqualTo("2 partner connections need attention: 2 new");
         assertThat(content(leafParts(wei).get(1))).contains("Beta Logistics", "Ωmega Λogistics")
                 .doesNotContain("Alpha Foods");
         assertThat(deadLetters().list()).isEmpty();
@@ -98,7 +98,7 @@ class EmailDigestTest extends EmailTestSupport {
         assertThat(message.getHeader("X-Injected")).isNull();
         assertThat(message.getHeader("To")).singleElement().asString()
                 .doesNotContain("\r", "\n").contains("Mallory Bcc: attacker@evil.example");
-        assertThat(message.getSubject()).isEqualTo("1 partner connection needs attention: 1 pending");
+        assertThat(message.getSubject()).isEqualTo("1 partner connection needs attention: 1 new");
         assertThat(content(leafParts(message).get(0))).contains("* Line Break Logistics X-Injected: yes");
     }
 
@@ -110,7 +110,7 @@ class EmailDigestTest extends EmailTestSupport {
         template.sendBody("direct:deliver-email", RecordJson.write(record));
         Person injecting = Person.of("Eve", "eve@example.com\r\nBcc: x@evil.example");
         template.sendBody("direct:deliver-email", RecordJson.write(record.withAccountManager(injecting)));
-        template.sendBody("direct:email-close-window", null);
+        template.sendBody("direct:email-send-news", null);
 
         assertThat(smtp.getReceivedMessages()).isEmpty();
         List<DeadLetterEntry> entries = deadLetters().list();
@@ -121,25 +121,18 @@ class EmailDigestTest extends EmailTestSupport {
                 e -> assertThat(e).contains("has no account manager email (accountManager.email)"),
                 e -> assertThat(e).contains("invalid account manager email"));
 
-        // an operator fixes the saved record and replays it: it waits in the window, like any other
+        // an operator fixes the saved record and replays it: it is news, like any other
         DeadLetterEntry missing = entries.stream().filter(e -> e.error().contains("has no account manager")).findFirst()
                 .orElseThrow();
         Files.writeString(deadLetters().payloadOf(missing),
                 RecordJson.write(record.withAccountManager(Person.of("Ana García", "ana@example.com"))));
         assertThat(DeadLetterCommands.replay(context, deadLetters(), missing.id())).isTrue();
         assertThat(smtp.getReceivedMessages()).isEmpty();
-        template.sendBody("direct:email-close-window", null);
+        template.sendBody("direct:email-send-news", null);
 
         assertThat(smtp.getReceivedMessages()).singleElement()
                 .satisfies(m -> assertThat(recipient(m)).isEqualTo("ana@example.com"));
         assertThat(deadLetters().list()).hasSize(1);
     }
 
-    private static String recipient(MimeMessage message) {
-        try {
-            return ((InternetAddress) message.getRecipients(Message.RecipientType.TO)[0]).getAddress();
-        } catch (jakarta.mail.MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -50,7 +50,7 @@ class EmailOutboxTest extends EmailTestSupport {
         try (InputStream in = Files.newInputStream(ana)) {
             MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), in);
             assertThat(((InternetAddress) message.getAllRecipients()[0]).getAddress()).isEqualTo("ana@example.com");
-            assertThat(message.getSubject()).isEqualTo("2 partner connections need attention: 2 pending");
+            assertThat(message.getSubject()).isEqualTo("2 partner connections need attention: 2 new");
             assertThat(message.getSentDate().toInstant()).isEqualTo(NOW);
             assertThat(leafParts(message)).hasSize(2);
             assertThat(content(leafParts(message).get(1))).contains("Alpha Foods", "Ащьф Торговля");

@@ -83,7 +83,7 @@ class EmailRetryTest extends EmailTestSupport {
         try (InputStream in = Files.newInputStream(deadLetters().payloadOf(entries.get(0)))) {
             MimeMessage saved = new MimeMessage(Session.getInstance(new Properties()), in);
             assertThat(((InternetAddress) saved.getAllRecipients()[0]).getAddress()).isEqualTo("ana@example.com");
-            assertThat(saved.getSubject()).isEqualTo("2 partner connections need attention: 2 pending");
+            assertThat(saved.getSubject()).isEqualTo("2 partner connections need attention: 2 new");
         }
         assertThat(greenMail.getReceivedMessages()).isEmpty();
 
@@ -91,7 +91,7 @@ class EmailRetryTest extends EmailTestSupport {
 
         MimeMessage delivered = greenMail.getReceivedMessages()[0];
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
-        assertThat(delivered.getSubject()).isEqualTo("2 partner connections need attention: 2 pending");
+        assertThat(delivered.getSubject()).isEqualTo("2 partner connections need attention: 2 new");
         assertThat(content(leafParts(delivered).get(1))).contains("Alpha Foods", "Ωmega Λogistics");
         assertThat(deadLetters().list()).isEmpty();
     }

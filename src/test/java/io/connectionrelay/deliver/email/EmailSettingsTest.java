@@ -20,6 +20,21 @@ class EmailSettingsTest {
     }
 
     @Test
+    void anUnknownTimeZoneNamesTheSetting() {
+        assertThatThrownBy(() -> register("relay.email.window", "cron", "relay.email.time-zone", "Mars/Olympus"))
+                .hasMessageContaining("relay.email.time-zone (environment variable RELAY_EMAIL_TIME_ZONE) is "
+                        + "'Mars/Olympus'")
+                .hasMessageContaining("Europe/Berlin");
+    }
+
+    @Test
+    void aWaitNeedsAUnit() {
+        assertThatThrownBy(() -> register("relay.email.repeat-interval", "24"))
+                .hasMessageContaining("relay.email.repeat-interval (environment variable RELAY_EMAIL_REPEAT_INTERVAL)")
+                .hasMessageContaining("a duration with a unit");
+    }
+
+    @Test
     void aCronWindowNeedsAValidSchedule() {
         assertThatThrownBy(() -> register("relay.email.window", "cron", "relay.email.schedule", "every morning"))
                 .hasMessageContaining("relay.email.schedule (environment variable RELAY_EMAIL_SCHEDULE)")

@@ -19,6 +19,10 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultRegistry;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,6 +41,16 @@ abstract class EmailTestSupport extends RelayTestSupport {
     static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withPerMethodLifecycle(false);
 
+    private TestClock clock;
+
+    /** The relay's clock, NOW until a test moves it; the same across a restart of the relay. */
+    TestClock clock() {
+        if (clock == null) {
+            clock = new TestClock(NOW);
+        }
+        return clock;
+    }
+
     /** Where the relay sends mail. */
     protected int smtpPort() {
         return smtp.getSmtp().getPort();
@@ -45,6 +59,13 @@ abstract class EmailTestSupport extends RelayTestSupport {
     @Override
     protected void doPostSetup() throws Exception {
         smtp.purgeEmailFromAllMailboxes();
+    }
+
+    @Override
+    protected Registry createCamelRegistry() {
+        Registry registry = new DefaultRegistry();
+        registry.bind("relayClock", clock());
+        return registry;
     }
 
     @Override
@@ -65,6 +86,48 @@ abstract class EmailTestSupport extends RelayTestSupport {
 
     void serve(CruxConnections connections) {
         crux.stubFor(get(CONNECTIONS).willReturn(okJson(connections.json())));
+    }
+
+    /** The digests received so far, oldest first. */
+    List<MimeMessage> received() {
+        return List.of(smtp.getReceivedMessages());
+    }
+
+    /** The address a digest went to. */
+    static String recipient(MimeMessage message) {
+        try {
+            return ((InternetAddress) message.getAllRecipients()[0]).getAddress();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The plain-text part of a digest. */
+    static String text(MimeMessage message) throws MessagingException, IOException {
+        return content(leafParts(message).get(0));
+    }
+
+    static String html(MimeMessage message) throws MessagingException, IOException {
+        return content(leafParts(message).get(1));
+    }
+
+    /**
+     * One section of a digest's text part, from its heading ("NEW SINCE THE LAST DIGEST", "STILL
+     * WAITING", "RESOLVED SINCE THE LAST DIGEST") to the next; empty when the digest has none.
+     */
+    static String section(String text, String heading) {
+        int start = text.indexOf("\n" + heading);
+        if (start < 0) {
+            return "";
+        }
+        int end = text.length();
+        for (String next : List.of("\nNEW SINCE", "\nSTILL WAITING", "\nRESOLVED SINCE", "\nSent by")) {
+            int at = text.indexOf(next, start + 1);
+            if (at > 0 && at < end) {
+                end = at;
+            }
+        }
+        return text.substring(start, end);
     }
 
     /** Every leaf part of a message, depth first: the text, the HTML, attachments. */

@@ -1,0 +1,260 @@
+package io.connectionrelay.trace;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectionrelay.deadletter.DeadLetterEntry;
+import io.connectionrelay.deadletter.DeadLetterStore;
+import io.connectionrelay.poll.TerminalPages;
+import io.connectionrelay.record.ConnectionRecord;
+import io.connectionrelay.runtime.Exchanges;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.camel.Exchange;
+
+/**
+ * The pipeline's hooks into the connection trace (bean relayTrace): each stage tells it what
+ * happened to a record, and it becomes a {@link TraceEvent} for the {@link TraceWriter}. A hook
+ * does no I/O and never fails the record it describes. With relay.trace.enabled=false every hook
+ * returns at once.
+ * <p>
+ * What a trace keeps is deliberately small: connection ids, source and cycle, statuses, channel
+ * names, CSV file names, webhook ids and subscriber ids, HTTP statuses, dead-letter ids and their
+ * (masked) reasons, and a digest's recipient address and Message-ID. No names, no record bodies,
+ * no credentials. The recipient address is personal data (README, "Tracing a connection").
+ */
+public class ConnectionTrace {
+
+    /** The record an exchange carries, from the route stage on; never saved with a dead letter. */
+    static final String SUBJECT = "traceSubject";
+    /** A digest's connections (JSON array of source:id keys); saved with its dead letter, so its replay is traced too. */
+    public static final String DIGEST_CONNECTIONS = "relayDigestConnections";
+    /** The connections a failure concerns, noted before the dead-letter store replaces the body with the entry. */
+    private static final String FAILED_SUBJECTS = "traceFailedSubjects";
+    private static final Session MAIL = Session.getInstance(new Properties());
+    private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
+    };
+
+    /** Whose event: a source and a connection id, or a whole cycle when the id is null. */
+    record Subject(String source, String connectionId) {
+
+        /** A ConnectionRecord key, source:connectionId. */
+        static Subject ofKey(String key) {
+            int colon = key.indexOf(':');
+            return colon < 0 ? new Subject(null, key) : new Subject(key.substring(0, colon), key.substring(colon + 1));
+        }
+    }
+
+    private final TraceWriter writer;
+    private final Clock clock;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectMapper json = JSON;
+
+    /** @param writer null when tracing is off */
+    public ConnectionTrace(TraceWriter writer, Clock clock) {
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    public boolean enabled() {
+        return writer != null;
+    }
+
+    /**
+     * Route stage: the record as polled (vendor status), its canonical status (and the one before
+     * when it changed) and the channels it goes to. One event, because every record passes here:
+     * it is most of what the trace writes. A channel that gathers a cycle into one delivery (a CSV
+     * file) adds one event for the cycle, not one per record.
+     */
+    public void routed(Exchange exchange, ConnectionRecord record, List<String> channels) {
+        if (writer == null) {
+            return;
+        }
+        Subject subject = new Subject(record.source(), record.connectionId());
+        exchange.setProperty(SUBJECT, subject);
+        record(exchange, subject, "route", channels.isEmpty() ? "not-routed" : "routed", TraceEvent.details(
+                "vendorStatus", record.vendorStatus(), "status", record.status().name(), "previousStatus",
+                record.derived() == null || record.derived().previousStatus() == null ? null
+                        : record.derived().previousStatus().name(),
+                "channels", String.join(",", channels)));
+    }
+
+    /**
+     * CSV channel: the cycle's file (CamelFileName) is published to relayTarget; one event for the
+     * cycle, shown with each of its connections.
+     */
+    public void csvPublished(Exchange exchange) {
+        if (writer != null) {
+            record(exchange, new Subject(exchange.getProperty(Exchanges.SOURCE, String.class), null), "csv",
+                    "published", TraceEvent.details("file", exchange.getMessage().getHeader(Exchange.FILE_NAME),
+                            "target", exchange.getProperty("relayTarget", String.class),
+                            "replayOf", exchange.getProperty(DeadLetterStore.REPLAY_OF, String.class)));
+        }
+    }
+
+    /** Webhook channel: an event for a subscriber was detected and queued. */
+    public void webhookQueued(Exchange exchange, ConnectionRecord record, String subscriber, String webhookId,
+            String type) {
+        if (writer != null) {
+            record(exchange, new Subject(record.source(), record.connectionId()), "webhook", "queued",
+                    TraceEvent.details("subscriber", subscriber, "webhookId", webhookId, "type", type));
+        }
+    }
+
+    /**
+     * Webhook channel: nothing sent to this subscriber, and why: unchanged since its last 2xx,
+     * filtered out by its .sources or .statuses, or parked in the dead-letter store.
+     */
+    public void webhookSkipped(Exchange exchange, ConnectionRecord record, String subscriber, String reason,
+            String webhookId) {
+        if (writer != null) {
+            record(exchange, new Subject(record.source(), record.connectionId()), "webhook", "skipped",
+                    TraceEvent.details("subscriber", subscriber, "reason", reason, "webhookId", webhookId));
+        }
+    }
+
+    /** Webhook channel: the subscriber answered 2xx. */
+    public void webhookDelivered(Exchange exchange, String connectionKey, String subscriber, String webhookId,
+            int httpStatus, int attempts) {
+        if (writer != null) {
+            record(exchange, Subject.ofKey(connectionKey), "webhook", "delivered", TraceEvent.details(
+                    "subscriber", subscriber, "webhookId", webhookId, "httpStatus", httpStatus, "attempts", attempts,
+                    "replayOf", exchange.getProperty(DeadLetterStore.REPLAY_OF, String.class)));
+        }
+    }
+
+    /** Email channel, composing a digest: the value of {@link #DIGEST_CONNECTIONS} for the connections it lists. */
+    public static String digestConnections(List<ConnectionRecord> records) {
+        try {
+            return JSON.writeValueAsString(records.stream().map(r -> r.source() + ":" + r.connectionId()).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Email channel: the digest went out; one event per connection it lists. */
+    public void digestSent(Exchange exchange) {
+        if (writer == null || exchange.getProperty(DIGEST_CONNECTIONS) == null) {
+            return;
+        }
+        String recipient = null;
+        String messageId = null;
+        try {
+            Object body = exchange.getMessage().getBody();
+            MimeMessage message = body instanceof MimeMessage mime ? mime
+                    : new MimeMessage(MAIL, new ByteArrayInputStream(
+                            exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8)));
+            Address[] to = message.getAllRecipients();
+            recipient = to == null || to.length == 0 ? null : ((InternetAddress) to[0]).getAddress();
+            messageId = message.getMessageID();
+        } catch (MessagingException e) {
+            // it was sent: the event stands without the two ids rather than fail a delivered digest
+        }
+        Map<String, Object> detail = TraceEvent.details("recipient", recipient, "messageId", messageId,
+                "replayOf", exchange.getProperty(DeadLetterStore.REPLAY_OF, String.class));
+        for (Subject subject : digestSubjects(exchange)) {
+            record(exchange, subject, "email", "sent", detail);
+        }
+    }
+
+    /** Dead-letter route, before the entry is written: notes which connections the failure concerns. */
+    public void deadLetterSubjects(Exchange exchange) {
+        if (writer != null) {
+            exchange.setProperty(FAILED_SUBJECTS, failedSubjects(exchange));
+        }
+    }
+
+    /** Dead-letter route, after the entry is written (the body): its id and reason for each connection concerned. */
+    @SuppressWarnings("unchecked")
+    public void deadLettered(Exchange exchange) {
+        if (writer == null || !(exchange.getMessage().getBody() instanceof DeadLetterEntry entry)) {
+            return;
+        }
+        String step = entry.channel() != null ? entry.channel() : entry.stage();
+        // a webhook event's subscriber and id (WebhookEvent.SUBSCRIBER, WEBHOOK_ID); absent elsewhere
+        Map<String, Object> detail = TraceEvent.details("deadLetterId", entry.id(), "reason", entry.error(),
+                "attempts", entry.attempts(), "httpStatus", entry.httpStatus(),
+                "subscriber", exchange.getProperty("relaySubscriber", String.class),
+                "webhookId", exchange.getMessage().getHeader("webhook-id", String.class));
+        for (Subject subject : (List<Subject>) exchange.getProperty(FAILED_SUBJECTS, List.of(), List.class)) {
+            record(exchange, subject, step, "dead-lettered", detail);
+        }
+        exchange.removeProperty(FAILED_SUBJECTS);
+    }
+
+    /**
+     * The failed exchange's connections: a digest's list, the record it carries, a webhook event's
+     * connection, or the vendor element that could not be mapped (Crux calls its id uuid, Terminal
+     * id). None of these means the failure concerns the whole cycle (a poll, a CSV file).
+     */
+    private List<Subject> failedSubjects(Exchange exchange) {
+        if (exchange.getProperty(DIGEST_CONNECTIONS) != null) {
+            return digestSubjects(exchange);
+        }
+        Subject subject = exchange.getProperty(SUBJECT, Subject.class);
+        if (subject != null) {
+            return List.of(subject);
+        }
+        // WebhookEvent.CONNECTION: the webhook channel depends on this class, not the other way round
+        String webhookConnection = exchange.getProperty("relayConnection", String.class);
+        if (webhookConnection != null) {
+            return List.of(Subject.ofKey(webhookConnection));
+        }
+        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        String only = exchange.getProperty(TerminalPages.ONLY_CONNECTION, String.class);
+        if (only != null) {
+            return List.of(new Subject(source, only));
+        }
+        JsonNode element = element(exchange.getMessage().getBody());
+        if (element != null && element.path("connectionId").isTextual()) {
+            return List.of(new Subject(element.path("source").asText(source), element.path("connectionId").asText()));
+        }
+        for (String vendorId : List.of("uuid", "id")) {
+            if (element != null && element.path(vendorId).isTextual()) {
+                return List.of(new Subject(source, element.path(vendorId).asText()));
+            }
+        }
+        return List.of(new Subject(source, null));
+    }
+
+    private JsonNode element(Object body) {
+        if (body instanceof JsonNode node) {
+            return node.isObject() ? node : null;
+        }
+        if (body instanceof String text && text.startsWith("{")) {
+            try {
+                return json.readTree(text);
+            } catch (JsonProcessingException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private List<Subject> digestSubjects(Exchange exchange) {
+        try {
+            return json.readValue(exchange.getProperty(DIGEST_CONNECTIONS, String.class), KEYS).stream()
+                    .map(Subject::ofKey).toList();
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+
+    private void record(Exchange exchange, Subject subject, String step, String outcome, Map<String, Object> detail) {
+        writer.record(new TraceEvent(clock.instant(), subject.connectionId(), subject.source(),
+                exchange.getProperty(Exchanges.CYCLE, String.class), step, outcome, detail));
+    }
+}

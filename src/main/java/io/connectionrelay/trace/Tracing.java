@@ -1,0 +1,41 @@
+package io.connectionrelay.trace;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import io.connectionrelay.runtime.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+
+/**
+ * Binds the connection trace: traceStore (table relay_trace, created even with tracing off, so
+ * --trace and GET /trace still answer with what was kept), and relayTrace, whose hooks feed the
+ * writer when relay.trace.enabled (the default). SettingsSchema checks the relay.trace.* values.
+ */
+public final class Tracing {
+
+    public static final String ENABLED = "relay.trace.enabled";
+
+    private Tracing() {
+    }
+
+    public static void bind(CamelContext context, Settings settings, DataSource state, MeterRegistry meters,
+            Clock clock) throws Exception {
+        TraceStore store = new TraceStore(state);
+        context.getRegistry().bind("traceStore", store);
+        TraceWriter writer = null;
+        if (settings.getBoolean(ENABLED, true)) {
+            writer = new TraceWriter(store,
+                    settings.getInt("relay.trace.queue-size", 20_000),
+                    settings.getInt("relay.trace.batch-size", 1_000),
+                    settings.getDuration("relay.trace.flush-interval", Duration.ofMillis(500)),
+                    settings.getDuration("relay.trace.full-queue-wait", Duration.ofSeconds(5)),
+                    meters);
+            context.addService(writer);
+            context.getRegistry().bind("traceWriter", writer);
+        }
+        context.getRegistry().bind("relayTrace", new ConnectionTrace(writer, clock));
+    }
+}
