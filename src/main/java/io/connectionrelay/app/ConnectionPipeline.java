@@ -18,6 +18,7 @@ import io.connectionrelay.route.Channels;
 import io.connectionrelay.route.Channels.Channel;
 import io.connectionrelay.route.RoutingTable;
 import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
@@ -70,7 +71,7 @@ public class ConnectionPipeline extends RouteBuilder {
         Channels channels = channels();
         registry.bind("channels", channels);
         ChannelRouter router = new ChannelRouter(registry.findSingleByType(RoutingTable.class), channels, metrics,
-                registry.findSingleByType(CycleLog.class));
+                registry.findSingleByType(CycleLog.class), registry.findSingleByType(ConnectionTrace.class));
         from("direct:route").routeId("route").routeConfigurationId("route")
                 .process(e -> e.getMessage().setBody(router.route(CycleContext.of(e),
                         RecordJson.chunk(e.getMessage().getBody()))))

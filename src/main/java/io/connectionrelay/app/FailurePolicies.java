@@ -8,6 +8,7 @@ import io.connectionrelay.poll.TerminalPages;
 import io.connectionrelay.poll.UpstreamException;
 import io.connectionrelay.poll.UpstreamRetryDelay;
 import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -46,7 +47,8 @@ public class FailurePolicies extends RouteConfigurationBuilder {
         }
         routeConfiguration("stage")
                 .onException(Exception.class).logStackTrace(false).handled(true)
-                .process(DeadLetterPolicy.stage("deliver"))
+                // a digest that could not be rendered: its replay is traced for each connection it lists
+                .process(DeadLetterPolicy.stage("deliver").keepProperties(ConnectionTrace.DIGEST_CONNECTIONS))
                 .end();
         csv();
     }

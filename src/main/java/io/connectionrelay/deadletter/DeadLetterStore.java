@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -80,6 +81,7 @@ public class DeadLetterStore implements DeadLetters {
     private final AtomicBoolean loggedAbandoned = new AtomicBoolean();
     /** Why a write failed since writeProblem() was last asked; null when none did. */
     private volatile String lastWriteFailure;
+    private volatile BiConsumer<DeadLetter, DeadLetterEntry> onStored = (letter, entry) -> { };
 
     public DeadLetterStore(CamelContext context, Settings settings, RelayMetrics metrics, SecretMasker masker) {
         this.context = context;
@@ -147,6 +149,11 @@ public class DeadLetterStore implements DeadLetters {
         }
     }
 
+    /** Told of each entry once it is stored (the connection trace), on the thread that stored it. */
+    public void onStored(BiConsumer<DeadLetter, DeadLetterEntry> listener) {
+        this.onStored = listener;
+    }
+
     /** Camel refuses every further step once a stop outlasts its timeout; the work in flight is abandoned. */
     private boolean abandonedByStop() {
         return context.getShutdownStrategy().isForceShutdown() || context.isStopped();
@@ -207,6 +214,7 @@ public class DeadLetterStore implements DeadLetters {
             failedReplays.add(id);
         }
         metrics.deadLettered(letter.stage());
+        onStored.accept(letter, entry);
         LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
                 letter.stage(), letter.step(), entry.source(), entry.channel(), letter.attempts(), entry.error(), id);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
+import io.connectionrelay.trace.ConnectionTrace;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 
@@ -27,12 +28,15 @@ public class ChannelRouter {
     private final Channels channels;
     private final RelayMetrics metrics;
     private final CycleLog cycleLog;
+    private final ConnectionTrace trace;
 
-    public ChannelRouter(RoutingTable table, Channels channels, RelayMetrics metrics, CycleLog cycleLog) {
+    public ChannelRouter(RoutingTable table, Channels channels, RelayMetrics metrics, CycleLog cycleLog,
+            ConnectionTrace trace) {
         this.table = table;
         this.channels = channels;
         this.metrics = metrics;
         this.cycleLog = cycleLog;
+        this.trace = trace;
     }
 
     public List<ChannelChunk> route(CycleContext cycle, List<ConnectionRecord> chunk) {
@@ -40,7 +44,9 @@ public class ChannelRouter {
         Map<CanonicalStatus, Long> perStatus = new EnumMap<>(CanonicalStatus.class);
         for (ConnectionRecord record : chunk) {
             perStatus.merge(record.status(), 1L, Long::sum);
-            for (String channel : table.channelsFor(record.status())) {
+            List<String> routed = table.channelsFor(record.status());
+            trace.routed(cycle, record, routed);
+            for (String channel : routed) {
                 byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(record);
             }
         }

@@ -105,7 +105,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("csvExport", csvExport);
         context.addStartupListener(csvExport);
         EnrichThreadPools.register(context, settings);
-        Tracing.bind(context, settings, state, metrics.registry(), clock);
+        deadLetters.onStored(Tracing.bind(context, settings, state, metrics.registry(), clock)::deadLettered);
         WebhookChannel.bind(context, settings, clock);
         EmailChannel.register(context, settings, clock);
         context.addStartupListener(new StartupSummary(settings));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.connectionrelay.core.DeadLetterPolicy;
 import io.connectionrelay.deadletter.AttemptCount;
 import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.trace.ConnectionTrace;
 import jakarta.mail.MessagingException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -26,7 +27,8 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
         Duration max = settings.getDuration("relay.email.retry.max-delay", Duration.ofMinutes(5));
         String transport = settings.get("relay.email.transport", "smtp");
 
-        DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("email");
+        DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("email")
+                .keepProperties(ConnectionTrace.DIGEST_CONNECTIONS);
         routeConfiguration("email")
                 .onException(MessagingException.class)
                     .maximumRedeliveries(retries)
