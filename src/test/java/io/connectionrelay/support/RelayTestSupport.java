@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 
-import io.connectionrelay.deadletter.DeadLetterStore;
+import io.connectionrelay.deadletter.DeadLetterFolder;
 import io.connectionrelay.runtime.OneShotRun;
 import io.connectionrelay.runtime.RelayApplication;
 import io.connectionrelay.runtime.RunSummary;
@@ -121,7 +121,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         return context.getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
     }
 
-    protected DeadLetterStore deadLetters() {
-        return context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
+    protected DeadLetterFolder deadLetters() {
+        return context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterFolder.class);
     }
 }
