@@ -2,12 +2,11 @@ package io.connectionrelay.app;
 
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetterPolicy;
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.normalize.MalformedPayloadException;
-import io.connectionrelay.poll.TerminalPages;
+import io.connectionrelay.core.AttemptCount;
+import io.connectionrelay.core.MalformedPayloadException;
 import io.connectionrelay.poll.UpstreamException;
 import io.connectionrelay.poll.UpstreamRetryDelay;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -74,7 +73,7 @@ public class FailurePolicies extends RouteConfigurationBuilder {
 
         DeadLetterPolicy record = DeadLetterPolicy.stage("enrich")
                 .replayUri(exchange -> "direct:poll-" + CycleContext.of(exchange).source())
-                .keepProperties(TerminalPages.ONLY_CONNECTION);
+                .keepProperties(CycleContext.ONLY_CONNECTION);
         RouteConfigurationDefinition perRecord = routeConfiguration("upstream-record");
         retrying(perRecord, retries, beforeRetry).process(record).end();
         reauthenticating(perRecord, beforeRetry).process(record).end();

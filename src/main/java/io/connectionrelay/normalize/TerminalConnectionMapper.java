@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
 import static io.connectionrelay.normalize.JsonFields.required;
@@ -14,7 +15,7 @@ import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 
 /**
  * One Terminal connection (a GET /connections item with what GET /connections/current adds) to the

@@ -1,9 +1,10 @@
 package io.connectionrelay.poll;
 
+import io.connectionrelay.core.Backoff;
 import java.time.Duration;
 
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.AttemptCount;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

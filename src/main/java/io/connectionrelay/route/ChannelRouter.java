@@ -1,5 +1,6 @@
 package io.connectionrelay.route;
 
+import io.connectionrelay.core.RoutingTable;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package io.connectionrelay.deliver.email;
 import java.time.Duration;
 
 import io.connectionrelay.core.DeadLetterPolicy;
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.AttemptCount;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import jakarta.mail.MessagingException;
 import org.apache.camel.LoggingLevel;
