@@ -10,9 +10,9 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 
-import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.app.RelayApplication;
+import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.ops.RunSummary;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
