@@ -22,6 +22,8 @@ public final class CycleContext {
     public static final String SOURCE = "relaySource";
     public static final String VENDOR = "relayVendor";
     public static final String CYCLE = "relayCycle";
+    /** Set when a cycle polls one connection only (a replayed record polls its source for it). */
+    public static final String ONLY_CONNECTION = "relayOnlyConnection";
 
     private final String source;
     private final String vendor;

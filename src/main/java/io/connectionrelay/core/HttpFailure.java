@@ -1,5 +1,7 @@
 package io.connectionrelay.core;
 
+import java.time.Duration;
+
 /** A failure that came with an HTTP answer: a dead letter records its status and the start of its body. */
 public interface HttpFailure {
 
@@ -8,4 +10,9 @@ public interface HttpFailure {
 
     /** The start of the answer's body, or null. */
     String responseBody();
+
+    /** How long the server asked us to wait (Retry-After), or null. */
+    default Duration retryAfter() {
+        return null;
+    }
 }

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.core.HttpFailure;
-import io.connectionrelay.runtime.SecretMasker;
+import io.connectionrelay.core.SecretMasker;
 
 /**
  * One failure, as stored: what failed, when, how often it was tried, why, and where a replay

@@ -23,10 +23,10 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.SecretMasker;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.SecretMasker;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 
 /**

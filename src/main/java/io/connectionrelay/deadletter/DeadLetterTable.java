@@ -23,12 +23,12 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectionrelay.core.ConfigurationException;
 import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.SecretMasker;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.ops.RelayMetrics;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.ConfigurationException;
-import io.connectionrelay.runtime.SecretMasker;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.SecretMasker;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.ops.RelayMetrics;
-import io.connectionrelay.runtime.SecretMasker;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.connectionrelay.core.SecretMasker;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.SecretMasker;
 import org.apache.camel.StreamCache;
 
 /**

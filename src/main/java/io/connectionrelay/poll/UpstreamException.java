@@ -43,7 +43,8 @@ public class UpstreamException extends Exception implements HttpFailure {
         }
 
         /** Null when the upstream did not say. */
-        public Duration getRetryAfter() {
+        @Override
+        public Duration retryAfter() {
             return retryAfter;
         }
     }

@@ -10,10 +10,10 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.deadletter.DeadLetterFolder;
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
-import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.ops.RunSummary;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
