@@ -60,21 +60,12 @@ class UpstreamBodyTest {
 
     abstract static class BodyCase extends RelayTestSupport {
 
-        private int port;
 
-        int port() {
-            if (port == 0) {
-                port = Http.freePort();
-            }
-            return port;
-        }
 
         @Override
         protected void testProperties(Properties p) {
             cruxSource(p, crux.baseUrl());
-            p.put("camel.server.enabled", "true");
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", String.valueOf(port()));
+            serveManagementPort(p);
         }
 
         CsvExports csv() {
@@ -101,11 +92,11 @@ class UpstreamBodyTest {
         }
 
         MetricsScrape scrape() throws Exception {
-            return new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+            return new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
         }
 
         int readiness() throws Exception {
-            return Http.get(port(), "/observe/health/ready").statusCode();
+            return Http.get(managementPort(), "/observe/health/ready").statusCode();
         }
 
         /**
