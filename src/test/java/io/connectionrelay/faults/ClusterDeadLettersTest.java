@@ -72,7 +72,6 @@ class ClusterDeadLettersTest extends FaultCase {
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private String database;
-    private int port;
 
     @Override
     protected void fault(Properties p) {
@@ -82,9 +81,7 @@ class ClusterDeadLettersTest extends FaultCase {
         p.put("relay.state.username", TestPostgres.USER);
         // a database that is down fails a write after 2 s instead of the default 30 s
         p.put("relay.state.connection-timeout", "2s");
-        p.put("camel.server.enabled", "true");
-        p.put("camel.server.host", "127.0.0.1");
-        p.put("camel.server.port", String.valueOf(port()));
+        serveManagementPort(p);
     }
 
     /** Asked for while the context is being built, before this object's fields are initialised. */
@@ -93,13 +90,6 @@ class ClusterDeadLettersTest extends FaultCase {
             database = TestPostgres.get().newDatabase();
         }
         return database;
-    }
-
-    private int port() {
-        if (port == 0) {
-            port = Http.freePort();
-        }
-        return port;
     }
 
     @BeforeEach
@@ -276,9 +266,9 @@ class ClusterDeadLettersTest extends FaultCase {
                 .contains("Failures NOT stored: the dead-letter store the state database", "Result: FAILED");
         HttpResponse<String> ready = readiness();
         assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(Http.get(port(), "/observe/health?exposureLevel=full").body())
+        assertThat(Http.get(managementPort(), "/observe/health?exposureLevel=full").body())
                 .contains("relay-dead-letter-store", "relay.state.jdbc-url", "failures are not being stored");
-        MetricsScrape metrics = new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+        MetricsScrape metrics = new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
         assertThat(metrics.find("relay_dead_letter_write_failures_total").stream()
                 .mapToDouble(MetricsScrape.Series::value).sum()).isPositive();
         List<ILoggingEvent> errors = log.list.stream().filter(e -> e.getLevel() == Level.ERROR)
@@ -328,7 +318,7 @@ class ClusterDeadLettersTest extends FaultCase {
     }
 
     private HttpResponse<String> readiness() throws Exception {
-        return Http.get(port(), "/observe/health/ready");
+        return Http.get(managementPort(), "/observe/health/ready");
     }
 
     /** Like a database server going away for this database: every session ended, no new one allowed. */
