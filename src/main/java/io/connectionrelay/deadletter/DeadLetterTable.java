@@ -17,6 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 import javax.sql.DataSource;
@@ -45,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * processes, two hosts) exactly one gets it. A claim lapses after
  * relay.dead-letter.stale-claim-after, measured by the database's clock, so a replay that died
  * holding one does not hide it for ever.
+ * <p>
+ * Readiness and every metrics scrape ask the database whether dead letters can be written and how
+ * many there are. While it is down the pool would keep them waiting its connection timeout
+ * (relay.state.connection-timeout, 30 s), longer than a probe or a scrape waits, so they get an
+ * answer within {@link #ANSWER_WITHIN}: one question of each kind is in flight at a time, and a
+ * caller that finds it unanswered after that long is told the database did not answer.
  */
 public class DeadLetterTable implements DeadLetterStore {
 
@@ -55,6 +69,7 @@ public class DeadLetterTable implements DeadLetterStore {
             + "replays, error, http_status, response_body, replay_uri, properties, headers, payload_bytes";
     private static final TypeReference<Map<String, String>> TEXT_MAP = new TypeReference<>() {
     };
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
 
     private final DataSource database;
     private final SecretMasker masker;
@@ -64,6 +79,13 @@ public class DeadLetterTable implements DeadLetterStore {
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json = RecordJson.newMapper();
     private final DeadLetterWrites writes;
+    private final ExecutorService questions = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "relay-dead-letter-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicReference<Future<Optional<String>>> probing = new AtomicReference<>();
+    private final AtomicReference<Future<Long>> counting = new AtomicReference<>();
 
     public DeadLetterTable(CamelContext context, Settings settings, DataSource database, String instanceId,
             RelayMetrics metrics, SecretMasker masker) {
@@ -90,7 +112,13 @@ public class DeadLetterTable implements DeadLetterStore {
     @Override
     public Optional<String> writeProblem() {
         Optional<String> failure = writes.takeFailure();
-        return probe().or(() -> failure).map(why -> why + " (" + URL_KEY + ")");
+        Optional<String> now;
+        try {
+            now = answered(probing, this::probe);
+        } catch (IOException e) {
+            now = Optional.of("cannot write to " + location() + ": " + e.getMessage());
+        }
+        return now.or(() -> failure).map(why -> why + " (" + URL_KEY + ")");
     }
 
     /** A write that changes nothing: fails when the database is unreachable, read-only, or the table is missing. */
@@ -232,6 +260,10 @@ public class DeadLetterTable implements DeadLetterStore {
 
     @Override
     public long count() throws IOException {
+        return answered(counting, this::countNow);
+    }
+
+    private long countNow() throws IOException {
         try (Connection connection = database.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM relay_dead_letter")) {
@@ -324,6 +356,28 @@ public class DeadLetterTable implements DeadLetterStore {
     @Override
     public boolean replayFailed(String id) {
         return writes.replayFailed(id);
+    }
+
+    /** The answer to a question in flight (asked now if none is), or why there is none within {@link #ANSWER_WITHIN}. */
+    private <T> T answered(AtomicReference<Future<T>> inFlight, Callable<T> question) throws IOException {
+        Future<T> answer;
+        synchronized (inFlight) {
+            answer = inFlight.get();
+            if (answer == null || answer.isDone()) {
+                answer = questions.submit(question);
+                inFlight.set(answer);
+            }
+        }
+        try {
+            return answer.get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the state database did not answer within " + ANSWER_WITHIN.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the state database", e);
+        }
     }
 
     private DeadLetterEntry entry(ResultSet row) throws SQLException, IOException {

@@ -289,6 +289,29 @@ class ClusterDeadLettersTest extends FaultCase {
         assertThat(store().list()).isEmpty();
     }
 
+    /**
+     * A database that hangs (here: a lock held on the table, which the store's probe and count
+     * wait for) must not hang readiness and metrics with it: an orchestrator's probe and a
+     * Prometheus scrape (here: 10 s) get an answer, readiness DOWN, until the database answers again.
+     */
+    @Test
+    void aHangingDatabaseLeavesReadinessAndMetricsAnswering() throws Exception {
+        assertThat(readiness().statusCode()).isEqualTo(200);
+        try (Connection locker = DriverManager.getConnection(database(), TestPostgres.USER, "");
+                Statement lock = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE relay_dead_letter IN ACCESS EXCLUSIVE MODE");
+
+            assertThat(readiness().statusCode()).isEqualTo(503);
+            assertThat(Http.get(managementPort(), "/observe/health?exposureLevel=full").body())
+                    .contains("relay-dead-letter-store", "the state database did not answer within");
+            MetricsScrape metrics = new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
+            assertThat(metrics.value("relay_ready")).hasValue(0);
+            locker.rollback();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> readiness().statusCode() == 200);
+    }
+
     /** Another replica, as an operator runs it elsewhere: its own folders, the shared database. */
     private ChildRelay replica(String name) {
         return ChildRelay.in(dataDir().resolve(name))
