@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * takes, when it applies and when it must be set. {@link #problems} checks them all at startup,
  * before anything is built, and returns every problem at once, each naming the setting and its
  * environment variable. A key with {@code <name>} is one per source in relay.sources, with
- * {@code <id>} one per subscriber in relay.webhook.subscribers. The README's settings table lists
- * the same keys (SettingsSchemaTest holds the two together).
+ * {@code <id>} one per subscriber in relay.webhook.subscribers. The settings reference (docs/settings.md)
+ * lists the same keys (SettingsSchemaTest holds the two together).
  */
 public final class SettingsSchema {
 
