@@ -220,8 +220,8 @@ public final class SettingsSchema {
             setting("relay.demo.generated-connections", atLeast(0)));
 
     /** Read by the relay but not set by an operator: what the main class passes, channel summaries, the demo receiver's. */
-    private static final Pattern INTERNAL = Pattern.compile(
-            "relay\\.(profile|once|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
+    static final Pattern INTERNAL = Pattern.compile(
+            "relay\\.(profile|config-dir|once|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
     private static final Pattern INTERNAL_ENV = Pattern.compile(
             "RELAY_(PROFILE|CONFIG_DIR|LOG_LEVEL|ONCE|[A-Z_]+_SUMMARY|DEMO_WEBHOOK_RECEIVER_[A-Z_]+)");
 
