@@ -1,6 +1,8 @@
 package io.connectionrelay.deadletter;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,44 +27,38 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.connectionrelay.normalize.MalformedPayloadException;
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.DeadLetters;
+import io.connectionrelay.core.HttpFailure;
 import io.connectionrelay.ops.RelayMetrics;
-import io.connectionrelay.poll.UpstreamException;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.SecretMasker;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.SecretMasker;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.apache.camel.StreamCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter store: a folder (relay.dead-letter.folder) with ID.json describing each failure
- * and ID.payload holding the message as it was when it failed. Credentials are masked in both, and
- * exchange properties or headers named like credentials are never saved. Entries are written
- * atomically, so a reader listing the folder never sees half an entry.
+ * and ID.payload holding the message as it was when it failed, both from the {@link DeadLetter}
+ * its handler built. Credentials are masked in both, and properties or headers named like
+ * credentials are never saved. Entries are written atomically, so a reader listing the folder
+ * never sees half an entry.
  * <p>
  * A failure to store a failure is itself a failure: it is counted
- * (relay_dead_letter_write_failures_total), logged once per kind, marked on the exchange
- * ({@link #stored}) so a channel does not treat the event as parked, and reported to readiness
- * ({@link #writeProblem}). A replay claims an entry before acting on it ({@link #claim}).
+ * (relay_dead_letter_write_failures_total), logged once per kind, reported to the handler (which
+ * marks its exchange, {@link DeadLetter#stored}) so a channel does not treat the event as parked, and is
+ * reported to readiness ({@link #writeProblem}). A replay claims an entry before acting on it ({@link #claim}).
  */
-public class DeadLetterStore {
+public class DeadLetterStore implements DeadLetters {
 
-    /** Set on a replayed exchange, so its failure updates the entry instead of adding a second one. */
-    public static final String REPLAY_OF = "relayReplayOf";
-    /** Comma-separated message headers a stage needs back on replay. */
-    public static final String KEEP_HEADERS = "relayKeepHeaders";
-    /** Set (true) on an exchange whose dead letter could not be written. */
-    static final String NOT_STORED = "relayDeadLetterNotStored";
     static final String FOLDER_KEY = "relay.dead-letter.folder";
     static final String STALE_CLAIM_KEY = "relay.dead-letter.stale-claim-after";
 
@@ -71,6 +67,7 @@ public class DeadLetterStore {
             .withZone(ZoneOffset.UTC);
     private static final int BODY_SNIPPET = 2048;
 
+    private final CamelContext context;
     private final Path folder;
     private final RelayMetrics metrics;
     private final Clock clock;
@@ -84,8 +81,10 @@ public class DeadLetterStore {
     private final AtomicBoolean loggedAbandoned = new AtomicBoolean();
     /** Why a write failed since writeProblem() was last asked; null when none did. */
     private volatile String lastWriteFailure;
+    private volatile BiConsumer<DeadLetter, DeadLetterEntry> onStored = (letter, entry) -> { };
 
-    public DeadLetterStore(Settings settings, RelayMetrics metrics, SecretMasker masker) {
+    public DeadLetterStore(CamelContext context, Settings settings, RelayMetrics metrics, SecretMasker masker) {
+        this.context = context;
         this.masker = masker;
         this.folder = Path.of(settings.get(FOLDER_KEY, "data/dead-letter"));
         this.metrics = metrics;
@@ -128,95 +127,84 @@ public class DeadLetterStore {
     }
 
     /**
-     * Called from direct:dead-letter with the failed exchange. Returns the entry, or null when
-     * nothing was stored: the write failed (counted, logged, marked on the exchange), or a stop
-     * past camel.main.shutdown-timeout abandoned the work, which the next cycle polls again.
+     * Keeps one failure. False when nothing was stored: the write failed (counted, logged), or a
+     * stop past camel.main.shutdown-timeout abandoned the work, which the next cycle polls again.
      */
-    public DeadLetterEntry write(Exchange exchange) {
-        String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
-        String stage = Optional.ofNullable(exchange.getProperty(Exchanges.STAGE, String.class)).orElse(stageOf(routeId));
-        if (abandonedByStop(exchange.getContext())) {
+    @Override
+    public boolean write(DeadLetter letter) {
+        if (abandonedByStop()) {
             if (loggedAbandoned.compareAndSet(false, true)) {
                 LOG.warn("The stop outlasted camel.main.shutdown-timeout: failures of the abandoned work are not "
                         + "dead-lettered, because the next cycle polls every record again and the webhook ledger "
                         + "resends what no subscriber acknowledged");
             }
-            return null;
+            return false;
         }
         try {
-            return store(exchange, routeId, stage);
+            store(letter);
+            return true;
         } catch (IOException | RuntimeException e) {
-            notStored(exchange, routeId, stage, e);
-            return null;
+            notStored(letter, e);
+            return false;
         }
     }
 
-    /** False when this exchange's failure could not be written to the store. */
-    public static boolean stored(Exchange exchange) {
-        return !exchange.getProperty(NOT_STORED, false, Boolean.class);
+    /** Told of each entry once it is stored (the connection trace), on the thread that stored it. */
+    public void onStored(BiConsumer<DeadLetter, DeadLetterEntry> listener) {
+        this.onStored = listener;
     }
 
     /** Camel refuses every further step once a stop outlasts its timeout; the work in flight is abandoned. */
-    private static boolean abandonedByStop(CamelContext context) {
+    private boolean abandonedByStop() {
         return context.getShutdownStrategy().isForceShutdown() || context.isStopped();
     }
 
-    private void notStored(Exchange exchange, String routeId, String stage, Exception e) {
-        exchange.setProperty(NOT_STORED, true);
-        String replayOf = exchange.getProperty(REPLAY_OF, String.class);
-        if (replayOf != null) {
-            failedReplays.add(replayOf);
+    private void notStored(DeadLetter letter, Exception e) {
+        if (letter.replayOf() != null) {
+            failedReplays.add(letter.replayOf());
         }
         String why = describe(e);
         lastWriteFailure = "the last dead letter could not be written to " + folder.toAbsolutePath() + ": " + why;
-        metrics.deadLetterNotStored(stage);
+        metrics.deadLetterNotStored(letter.stage());
         // one line per kind of failure, not one per record: a full disk fails thousands of writes alike
         if (loggedWriteFailures.add(e.getClass().getName())) {
             LOG.error("Cannot store dead letters in {} ({}, environment variable {}): {}. This {} failure in {} and "
                     + "every later one that cannot be written are NOT in the store: they are counted in "
                     + "relay_dead_letter_write_failures_total and readiness goes DOWN.",
-                    folder.toAbsolutePath(), FOLDER_KEY, Settings.envName(FOLDER_KEY), masker.mask(why), stage,
-                    routeId);
+                    folder.toAbsolutePath(), FOLDER_KEY, Settings.envName(FOLDER_KEY), masker.mask(why),
+                    letter.stage(), letter.step());
         } else {
-            LOG.debug("Dead letter of {} failure in {} not stored: {}", stage, routeId, masker.mask(why));
+            LOG.debug("Dead letter of {} failure in {} not stored: {}", letter.stage(), letter.step(),
+                    masker.mask(why));
         }
     }
 
-    private DeadLetterEntry store(Exchange exchange, String routeId, String stage) throws IOException {
+    private void store(DeadLetter letter) throws IOException {
         Files.createDirectories(folder);
-        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        DeadLetterEntry replayed = sameStepReplay(exchange.getProperty(REPLAY_OF, String.class), routeId);
+        Throwable error = letter.error();
+        DeadLetterEntry replayed = sameStepReplay(letter.replayOf(), letter.step());
         Instant now = clock.instant();
         String id = replayed != null ? replayed.id()
-                : ID_TIME.format(now) + "-" + stage + "-" + UUID.randomUUID().toString().substring(0, 8);
+                : ID_TIME.format(now) + "-" + letter.stage() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
-        long bytes = writePayload(exchange, folder.resolve(id + ".payload"));
-        Integer httpStatus = null;
-        String responseBody = null;
-        if (error instanceof UpstreamException upstream) {
-            httpStatus = upstream.getHttpStatus() == 0 ? null : upstream.getHttpStatus();
-            responseBody = truncate(upstream.getResponseBody());
-        } else if (error instanceof MalformedPayloadException) {
-            // the body itself is the payload; the status says the upstream called it a success
-            httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        }
-        int attempts = AttemptCount.of(exchange, error);
+        long bytes = writePayload(letter.payload(), folder.resolve(id + ".payload"));
+        String responseBody = error instanceof HttpFailure answered ? truncate(answered.responseBody()) : null;
         DeadLetterEntry entry = new DeadLetterEntry(
                 id,
                 now,
                 replayed != null && replayed.firstFailedAt() != null ? replayed.firstFailedAt() : now,
-                stage,
-                routeId,
-                exchange.getProperty(Exchanges.SOURCE, String.class),
-                exchange.getProperty(Exchanges.CHANNEL, String.class),
-                replayed != null ? replayed.attempts() + attempts : attempts,
+                letter.stage(),
+                letter.step(),
+                letter.source(),
+                letter.channel(),
+                replayed != null ? replayed.attempts() + letter.attempts() : letter.attempts(),
                 replayed != null ? replayed.replays() + 1 : 0,
                 masker.mask(describe(error)),
-                httpStatus,
+                letter.httpStatus(),
                 masker.mask(responseBody),
-                replayUri(exchange, routeId),
-                relayProperties(exchange),
-                keptHeaders(exchange),
+                letter.replayUri(),
+                masked(letter.properties()),
+                masked(letter.headers()),
                 bytes);
         Path tmp = folder.resolve("." + id + ".json.tmp");
         json.writeValue(tmp.toFile(), entry);
@@ -225,10 +213,10 @@ public class DeadLetterStore {
         if (replayed != null) {
             failedReplays.add(id);
         }
-        metrics.deadLettered(stage);
+        metrics.deadLettered(letter.stage());
+        onStored.accept(letter, entry);
         LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
-                stage, routeId, entry.source(), entry.channel(), attempts, entry.error(), id);
-        return entry;
+                letter.stage(), letter.step(), entry.source(), entry.channel(), letter.attempts(), entry.error(), id);
     }
 
     /** Every entry, claimed by a replay or not, oldest first. */
@@ -317,72 +305,66 @@ public class DeadLetterStore {
         return entry.step() != null && entry.step().equals(routeId) ? entry : null;
     }
 
-    static String stageOf(String routeId) {
-        if (routeId == null) {
-            return "unknown";
-        }
-        int dash = routeId.indexOf('-');
-        return dash < 0 ? routeId : routeId.substring(0, dash);
-    }
-
-    private static String replayUri(Exchange exchange, String routeId) {
-        String explicit = exchange.getProperty(Exchanges.REPLAY_URI, String.class);
-        if (explicit != null) {
-            return explicit;
-        }
-        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
-        return route == null ? null : route.getEndpoint().getEndpointUri();
-    }
-
-    private Map<String, String> relayProperties(Exchange exchange) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        exchange.getProperties().forEach((k, v) -> {
-            if (k.startsWith("relay") && !k.equals(REPLAY_OF) && !SecretMasker.isSecretName(k)
-                    && (v instanceof String || v instanceof Number)) {
-                properties.put(k, masker.mask(String.valueOf(v)));
+    /** Names that look like credentials are never kept, whoever asked for them; values are masked. */
+    private Map<String, String> masked(Map<String, String> values) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (value != null && !SecretMasker.isSecretName(name)) {
+                kept.put(name, masker.mask(value));
             }
         });
-        return properties;
+        return kept;
     }
 
-    private Map<String, String> keptHeaders(Exchange exchange) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        String keep = exchange.getProperty(KEEP_HEADERS, String.class);
-        if (keep != null) {
-            for (String name : keep.split(",")) {
-                String value = exchange.getMessage().getHeader(name.trim(), String.class);
-                if (value != null && !SecretMasker.isSecretName(name)) {
-                    headers.put(name.trim(), masker.mask(value));
-                }
-            }
-        }
-        return headers;
-    }
-
-    /** The body as text, secrets masked; streamed, since a failed poll's body can be any size. */
-    private long writePayload(Exchange exchange, Path target) throws IOException {
-        Object body = exchange.getMessage().getBody();
+    /**
+     * The payload as text, secrets masked; streamed, since a failed poll's body can be any size. A
+     * stream-cached body is rewound before and after: the failed route may still read it.
+     */
+    private long writePayload(Object payload, Path target) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        if (body instanceof StreamCache cache) {
+        if (payload instanceof StreamCache cache) {
             cache.reset();
         }
-        InputStream in = body instanceof InputStream stream ? stream
-                : body == null ? InputStream.nullInputStream()
-                : exchange.getContext().getTypeConverter().tryConvertTo(InputStream.class, exchange, body);
-        if (in == null) {
-            in = new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        InputStream in = open(payload);
         try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             masker.copyMasked(new InputStreamReader(in, StandardCharsets.UTF_8), out);
         } finally {
-            if (in != body) {
-                in.close();
-            } else if (body instanceof StreamCache cache) {
+            if (payload instanceof StreamCache cache) {
                 cache.reset();
+            } else {
+                in.close();
             }
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return Files.size(target);
+    }
+
+    private static InputStream open(Object payload) throws IOException {
+        if (payload == null) {
+            return InputStream.nullInputStream();
+        }
+        if (payload instanceof InputStream stream) {
+            return stream;
+        }
+        if (payload instanceof StreamCache cache) {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            cache.writeTo(copy);
+            return new ByteArrayInputStream(copy.toByteArray());
+        }
+        if (payload instanceof byte[] bytes) {
+            return new ByteArrayInputStream(bytes);
+        }
+        if (payload instanceof File file) {
+            return Files.newInputStream(file.toPath());
+        }
+        if (payload instanceof Path path) {
+            return Files.newInputStream(path);
+        }
+        if (payload instanceof String text) {
+            return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+        }
+        // records, chunks of records and vendor elements: their one JSON form
+        return new ByteArrayInputStream(RecordJson.mapper().writeValueAsBytes(payload));
     }
 
     private static String describe(Throwable error) {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import io.connectionrelay.deliver.webhook.WebhookEvent;
 import io.connectionrelay.deliver.webhook.WebhookSigner;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
-import io.connectionrelay.runtime.ConfigurationException;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.ConfigurationException;
+import io.connectionrelay.core.Settings;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

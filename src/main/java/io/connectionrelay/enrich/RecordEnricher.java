@@ -3,13 +3,14 @@ package io.connectionrelay.enrich;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import io.connectionrelay.enrich.AccountManagerDirectory.Assignment;
 import io.connectionrelay.enrich.ConnectionHistory.StatusHistory;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Derived;
-import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.record.SyncState;
 
 /**
@@ -30,14 +31,23 @@ public class RecordEnricher {
         this.clock = clock;
     }
 
-    public String enrich(String json) {
-        return RecordJson.write(enrich(RecordJson.read(json)));
+    public ConnectionRecord enrich(ConnectionRecord record) {
+        return enrich(List.of(record)).get(0);
     }
 
-    public ConnectionRecord enrich(ConnectionRecord record) {
+    /** One chunk: the connection history is read and written once for all of it. */
+    public List<ConnectionRecord> enrich(List<ConnectionRecord> chunk) {
         Instant now = clock.instant();
+        List<StatusHistory> statuses = history.observe(chunk, now);
+        List<ConnectionRecord> enriched = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) {
+            enriched.add(enrich(chunk.get(i), statuses.get(i), now));
+        }
+        return enriched;
+    }
+
+    private ConnectionRecord enrich(ConnectionRecord record, StatusHistory status, Instant now) {
         Optional<Assignment> manager = managers.assign(record);
-        StatusHistory status = history.observe(record, now);
         SyncState sync = record.lastSync();
         boolean syncFailed = sync != null && sync.failed();
         return record.withAccountManager(manager.map(Assignment::manager).orElse(null))

@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
 import static io.connectionrelay.normalize.JsonFields.required;
@@ -14,17 +15,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
-import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
-import org.apache.camel.Exchange;
+import io.connectionrelay.core.Settings;
 
 /**
  * One element of Crux's GET /timp/organizations/connections/ to the canonical record.
  * A Crux connection has a retailer and a supplier side; relay.source.ID.our-side (retailer by
  * default) says which one is us, and the other becomes the counterparty.
  */
-public class CruxConnectionMapper {
+public class CruxConnectionMapper implements VendorMapper {
 
     static final String DEFAULT_STATUS_MAPPING = "ACTIVE:ACTIVE,CONFIRMATION WAITING:PENDING,DEACTIVATED:INACTIVE";
 
@@ -37,11 +35,7 @@ public class CruxConnectionMapper {
         this.statuses = StatusMapping.forVendor(settings, "crux", DEFAULT_STATUS_MAPPING);
     }
 
-    /** Returns the record's JSON form: the next stage boundary. */
-    public String map(JsonNode element, Exchange exchange) {
-        return RecordJson.write(toRecord(element, exchange.getProperty(Exchanges.SOURCE, String.class)));
-    }
-
+    @Override
     public ConnectionRecord toRecord(JsonNode element, String sourceId) {
         if (element == null || !element.isObject()) {
             throw new RecordMappingException("a Crux connection must be a JSON object, got "

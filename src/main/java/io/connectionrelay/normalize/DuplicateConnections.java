@@ -1,18 +1,13 @@
 package io.connectionrelay.normalize;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.ops.RelayMetrics;
-import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Exchanges;
-import org.apache.camel.Exchange;
+import io.connectionrelay.record.ConnectionRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public class DuplicateConnections {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateConnections.class);
-    private static final JsonFactory JSON = RecordJson.mapper().getFactory();
     private static final int EXAMPLES = 3;
 
     private final RelayMetrics metrics;
@@ -41,53 +35,33 @@ public class DuplicateConnections {
         this.metrics = metrics;
     }
 
-    /** False for a record whose connection already went through in this cycle. */
-    public boolean firstInCycle(Exchange exchange) throws IOException {
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        String id = connectionId(exchange.getMessage().getBody(String.class));
-        if (cycle == null || id == null) {
-            return true;
-        }
-        SeenIds seen = cycles.computeIfAbsent(cycle, c -> new SeenIds());
-        boolean first;
+    /** The chunk without the records whose connection already went through in this cycle. */
+    public List<ConnectionRecord> firstInCycle(CycleContext cycle, List<ConnectionRecord> chunk) {
+        SeenIds seen = cycles.computeIfAbsent(cycle.id(), c -> new SeenIds());
+        List<ConnectionRecord> first = new ArrayList<>(chunk.size());
+        long repeats = 0;
         synchronized (seen) {
-            first = seen.add(hash(id), id);
+            for (ConnectionRecord record : chunk) {
+                if (seen.add(hash(record.connectionId()), record.connectionId())) {
+                    first.add(record);
+                } else {
+                    repeats++;
+                }
+            }
         }
-        if (!first) {
-            metrics.duplicate(exchange.getProperty(Exchanges.SOURCE, String.class));
+        if (repeats > 0) {
+            metrics.duplicate(cycle.source(), repeats);
         }
         return first;
     }
 
     /** The cycle ended or failed: forget its ids, and say how many repeats were dropped. */
-    public void cycleEnded(Exchange exchange) {
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        SeenIds seen = cycle == null ? null : cycles.remove(cycle);
+    public void cycleEnded(CycleContext cycle) {
+        SeenIds seen = cycles.remove(cycle.id());
         if (seen != null && seen.repeats > 0) {
             LOG.warn("Source {} listed connections more than once in cycle {}: kept the first occurrence of each and "
                             + "dropped {} later one(s) (connections such as {})",
-                    exchange.getProperty(Exchanges.SOURCE, String.class), cycle, seen.repeats,
-                    String.join(", ", seen.examples));
-        }
-    }
-
-    private static String connectionId(String json) throws IOException {
-        if (json == null) {
-            return null;
-        }
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                if (field.equals("connectionId")) {
-                    return parser.getValueAsString();
-                }
-                parser.skipChildren();
-            }
-            return null;
+                    cycle.source(), cycle.id(), seen.repeats, String.join(", ", seen.examples));
         }
     }
 

@@ -1,9 +1,12 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.MalformedPayloadException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,13 +15,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 import org.apache.camel.TypeConverter;
 
 /**
- * Splits a top-level JSON array into its elements one at a time, so memory holds one element
- * however long the array. The body is read twice, first to check the whole document is well
+ * Splits a top-level JSON array into chunks of its elements (relay.pipeline.chunk-size), read one
+ * chunk at a time, so memory holds one chunk however long the array. The body is read twice, first to check the whole document is well
  * formed, so that a truncated payload delivers nothing rather than its first half.
  * <p>
  * Every body form camel-http hands over is accepted: a stream cache (a body over 8 KB, or of
@@ -35,13 +40,31 @@ public class JsonArrayElements {
      */
     public static final long MAX_ELEMENT_BYTES = 1 << 20;
 
+    public static final String CHUNK_SIZE = "relay.pipeline.chunk-size";
+    static final int DEFAULT_CHUNK_SIZE = 500;
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonFactory factory = mapper.getFactory();
+    private final int chunkSize;
 
-    public Iterator<JsonNode> iterate(Exchange exchange) throws Exception {
+    public JsonArrayElements() {
+        this(DEFAULT_CHUNK_SIZE);
+    }
+
+    public JsonArrayElements(int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    /** relay.pipeline.chunk-size, which the settings check has found to be at least 1. */
+    public static JsonArrayElements fromSettings(Settings settings) {
+        return new JsonArrayElements(settings.getInt(CHUNK_SIZE, DEFAULT_CHUNK_SIZE));
+    }
+
+    /** The chunks, once the whole body is known to be well formed; the element count goes to the cycle. */
+    public Iterator<List<JsonNode>> iterate(Exchange exchange) throws Exception {
         StreamCache body = reReadable(exchange);
         long elements = validate((InputStream) body);
-        exchange.setProperty("relayElementCount", elements);
+        CycleContext.of(exchange).counted(elements);
         body.reset();
         return elements((InputStream) body);
     }
@@ -104,7 +127,7 @@ public class JsonArrayElements {
         }
     }
 
-    private Iterator<JsonNode> elements(InputStream in) throws IOException {
+    private Iterator<List<JsonNode>> elements(InputStream in) throws IOException {
         JsonParser parser = factory.createParser(in);
         parser.setCodec(mapper);
         parser.nextToken(); // START_ARRAY, checked by validate
@@ -121,14 +144,17 @@ public class JsonArrayElements {
             }
 
             @Override
-            public JsonNode next() {
+            public List<JsonNode> next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 try {
-                    JsonNode node = parser.readValueAsTree();
-                    next = parser.nextToken();
-                    return node;
+                    List<JsonNode> chunk = new ArrayList<>(chunkSize);
+                    while (chunk.size() < chunkSize && next != JsonToken.END_ARRAY && next != null) {
+                        chunk.add(parser.readValueAsTree());
+                        next = parser.nextToken();
+                    }
+                    return chunk;
                 } catch (IOException e) {
                     close();
                     throw new UncheckedIOException("re-reading the upstream body failed", e);

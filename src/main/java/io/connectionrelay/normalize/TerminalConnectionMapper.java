@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
 import static io.connectionrelay.normalize.JsonFields.required;
@@ -8,18 +9,13 @@ import static io.connectionrelay.normalize.JsonFields.text;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
-import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
-import org.apache.camel.Exchange;
+import io.connectionrelay.core.Settings;
 
 /**
  * One Terminal connection (a GET /connections item with what GET /connections/current adds) to the
@@ -28,29 +24,18 @@ import org.apache.camel.Exchange;
  * one) and our side is the application itself, so organization stays null. The connection token
  * is never read: it is a secret and has no place in the record.
  */
-public class TerminalConnectionMapper {
+public class TerminalConnectionMapper implements VendorMapper {
 
     static final String DEFAULT_STATUS_MAPPING =
             "connected:ACTIVE,disconnected:PENDING,archived:INACTIVE,pending_deletion:INACTIVE";
 
     private final StatusMapping statuses;
-    private final ObjectMapper json = new ObjectMapper();
 
     public TerminalConnectionMapper(Settings settings) {
         this.statuses = StatusMapping.forVendor(settings, "terminal", DEFAULT_STATUS_MAPPING);
     }
 
-    /** Returns the record's JSON form: the next stage boundary. */
-    public String map(String element, Exchange exchange) {
-        JsonNode node;
-        try {
-            node = element == null ? null : json.readTree(element);
-        } catch (JsonProcessingException e) {
-            throw new RecordMappingException("a Terminal connection is not JSON: " + e.getOriginalMessage(), e);
-        }
-        return RecordJson.write(toRecord(node, exchange.getProperty(Exchanges.SOURCE, String.class)));
-    }
-
+    @Override
     public ConnectionRecord toRecord(JsonNode connection, String sourceId) {
         if (connection == null || !connection.isObject()) {
             throw new RecordMappingException("a Terminal connection must be a JSON object, got "

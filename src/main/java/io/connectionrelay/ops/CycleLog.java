@@ -12,9 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
-import io.connectionrelay.poll.PollCycle;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
@@ -74,23 +73,17 @@ public class CycleLog extends ServiceSupport {
         this.progressInterval = settings.getDuration(PROGRESS_INTERVAL, Duration.ofSeconds(10));
     }
 
-    /** One record of the cycle went to these channels (none: routed nowhere). */
-    public void routed(Exchange exchange, List<String> channels) {
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        if (cycle == null) {
-            return;
-        }
-        Tally tally = running.computeIfAbsent(cycle, c -> new Tally(source(exchange), startOf(exchange)));
-        tally.records.increment();
-        for (String channel : channels.isEmpty() ? List.of(RelayMetrics.NO_CHANNEL) : channels) {
-            tally.routed.computeIfAbsent(channel, c -> new LongAdder()).increment();
-        }
+    /** A chunk of the cycle was routed: this many records, and this many to each channel (or NO_CHANNEL). */
+    public void routed(CycleContext cycle, long records, Map<String, Long> perChannel) {
+        Tally tally = running.computeIfAbsent(cycle.id(), c -> new Tally(cycle.source(), cycle.started()));
+        tally.records.add(records);
+        perChannel.forEach((channel, count) -> tally.routed.computeIfAbsent(channel, c -> new LongAdder()).add(count));
     }
 
     /** The csv channel published the cycle's file (header CamelFileName). */
     public void published(Exchange exchange) {
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        Tally tally = cycle == null ? null : running.get(cycle);
+        CycleContext cycle = CycleContext.find(exchange);
+        Tally tally = cycle == null ? null : running.get(cycle.id());
         if (tally != null) {
             tally.publishedCsv = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         }
@@ -99,7 +92,7 @@ public class CycleLog extends ServiceSupport {
     public void succeeded(Exchange exchange) {
         Tally tally = end(exchange);
         log(Level.INFO, exchange, "Cycle of {} succeeded in {}: {} polled, {}{}", tally.source,
-                seconds(elapsed(exchange, tally)), exchange.getProperty("relayElementCount", 0L, Long.class),
+                seconds(elapsed(exchange, tally)), elements(exchange),
                 tally.routing(), tally.publishedCsv == null ? "" : ", published " + tally.publishedCsv);
     }
 
@@ -140,14 +133,14 @@ public class CycleLog extends ServiceSupport {
     }
 
     private Tally end(Exchange exchange) {
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        Tally tally = cycle == null ? null : running.remove(cycle);
+        CycleContext cycle = CycleContext.find(exchange);
+        Tally tally = cycle == null ? null : running.remove(cycle.id());
         return tally != null ? tally : new Tally(source(exchange), startOf(exchange));
     }
 
     private static void log(Level level, Exchange exchange, String format, Object... arguments) {
-        log(level, source(exchange), exchange.getProperty(Exchanges.CYCLE, "unknown", String.class), format,
-                arguments);
+        CycleContext cycle = CycleContext.find(exchange);
+        log(level, source(exchange), cycle == null ? "unknown" : cycle.id(), format, arguments);
     }
 
     private static void log(Level level, String source, String cycle, String format, Object... arguments) {
@@ -157,15 +150,22 @@ public class CycleLog extends ServiceSupport {
     }
 
     private static String source(Exchange exchange) {
-        return exchange.getProperty(Exchanges.SOURCE, "unknown", String.class);
+        CycleContext cycle = CycleContext.find(exchange);
+        return cycle == null ? "unknown" : cycle.source();
     }
 
     private static Instant startOf(Exchange exchange) {
-        return exchange.getProperty(PollCycle.STARTED, Instant.now(), Instant.class);
+        CycleContext cycle = CycleContext.find(exchange);
+        return cycle == null ? Instant.now() : cycle.started();
+    }
+
+    private static long elements(Exchange exchange) {
+        CycleContext cycle = CycleContext.find(exchange);
+        return cycle == null ? 0 : cycle.elements();
     }
 
     private static Duration elapsed(Exchange exchange, Tally tally) {
-        return Duration.between(exchange.getProperty(PollCycle.STARTED, tally.started, Instant.class), Instant.now());
+        return Duration.between(startOf(exchange), Instant.now());
     }
 
     private static String seconds(Duration duration) {

@@ -8,8 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.connectionrelay.poll.PollCycle;
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -54,7 +53,8 @@ public class CycleOutcomes {
     public void failed(Exchange exchange) {
         String source = sourceOf(exchange);
         SourceState state = state(source);
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
+        CycleContext context = CycleContext.find(exchange);
+        String cycle = context == null ? null : context.id();
         if (cycle != null && cycle.equals(state.lastFailedCycle)) {
             return; // told twice: its failure handling failed as well
         }
@@ -72,7 +72,8 @@ public class CycleOutcomes {
     }
 
     private static String sourceOf(Exchange exchange) {
-        return exchange.getProperty(Exchanges.SOURCE, "unknown", String.class);
+        CycleContext cycle = CycleContext.find(exchange);
+        return cycle == null ? "unknown" : cycle.source();
     }
 
     private SourceState state(String source) {
@@ -92,7 +93,7 @@ public class CycleOutcomes {
     }
 
     private static double elapsedSeconds(Exchange exchange) {
-        Instant started = exchange.getProperty(PollCycle.STARTED, Instant.class);
-        return started == null ? 0 : Duration.between(started, Instant.now()).toNanos() / 1e9;
+        CycleContext cycle = CycleContext.find(exchange);
+        return cycle == null ? 0 : Duration.between(cycle.started(), Instant.now()).toNanos() / 1e9;
     }
 }

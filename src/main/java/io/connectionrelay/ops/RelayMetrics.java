@@ -41,12 +41,13 @@ public class RelayMetrics {
         registry.counter(POLLED, "source", label(source)).increment(records);
     }
 
-    /** [relay_records_routed_total{status,channel}] one record sent to each of these channels. */
-    public void routed(CanonicalStatus status, List<String> channels) {
+    /** [relay_records_routed_total{status,channel}] records of one status sent to each of these channels. */
+    public void routed(CanonicalStatus status, List<String> channels, long records) {
         if (channels.isEmpty()) {
-            registry.counter(ROUTED, "status", status.name(), "channel", NO_CHANNEL).increment();
+            registry.counter(ROUTED, "status", status.name(), "channel", NO_CHANNEL).increment(records);
         }
-        channels.forEach(channel -> registry.counter(ROUTED, "status", status.name(), "channel", channel).increment());
+        channels.forEach(channel -> registry.counter(ROUTED, "status", status.name(), "channel", channel)
+                .increment(records));
     }
 
     /**
@@ -64,8 +65,8 @@ public class RelayMetrics {
     }
 
     /** [relay_duplicate_records_total{source}] a record dropped: its connection already went through in this cycle. */
-    public void duplicate(String source) {
-        registry.counter(DUPLICATES, "source", label(source)).increment();
+    public void duplicate(String source, long records) {
+        registry.counter(DUPLICATES, "source", label(source)).increment(records);
     }
 
     /** [relay_dead_letters_total{stage}] one entry written to the dead-letter store. */

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.connectionrelay.runtime.SecretMasker;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.HttpAnswer;
+import io.connectionrelay.core.SecretMasker;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -98,13 +99,14 @@ public class CruxAuth implements UpstreamAuth {
         }
         int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = answer.getMessage().getBody(String.class);
-        if (status == 408 || status == 429 || status >= 500) {
-            throw new UpstreamException.Transient("Crux login for " + sourceId + " answered HTTP " + status, status,
-                    body, null, Backoff.parseRetryAfter(answer.getMessage().getHeader("Retry-After", String.class)));
-        }
-        if (status < 200 || status >= 300) {
-            throw new UpstreamException.Permanent("Crux login for " + sourceId + " was refused (HTTP " + status
-                    + "): check " + prefix + "username and " + prefix + "password", status, body);
+        switch (HttpAnswer.of(status)) {
+            case SUCCESS -> {
+            }
+            case TRANSIENT -> throw new UpstreamException.Transient("Crux login for " + sourceId + " answered HTTP "
+                    + status, status, body, null,
+                    HttpAnswer.retryAfter(answer.getMessage().getHeader("Retry-After", String.class)));
+            default -> throw new UpstreamException.Permanent("Crux login for " + sourceId + " was refused (HTTP "
+                    + status + "): check " + prefix + "username and " + prefix + "password", status, body);
         }
         try {
             // a 2xx without a body (204) reads as an empty document

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.cluster.ClusteredSchedules;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.util.StringHelper;
@@ -32,8 +32,11 @@ public class SourceInstances extends RouteBuilder {
     static final Set<String> SECRET_KEYS = Set.of("token", "password", "api-key", "username");
     static final Set<String> SCHEDULE_KEYS = Set.of("vendor", "period", "initial-delay", "enabled");
 
+    private UpstreamAuths auths;
+
     @Override
     public void configure() throws Exception {
+        auths = getContext().getRegistry().findSingleByType(UpstreamAuths.class);
         Settings settings = new Settings(getContext());
         boolean once = settings.getBoolean("relay.once", false);
         ClusterSettings cluster = getContext().getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
@@ -61,11 +64,7 @@ public class SourceInstances extends RouteBuilder {
         }
         String vendor = settings.require(prefix + "vendor", "which vendor source " + id + " polls (crux or terminal)");
         settings.require(prefix + "base-url", "the API address source " + id + " polls");
-        UpstreamAuth auth = getContext().getRegistry().lookupByNameAndType(vendor + "Auth", UpstreamAuth.class);
-        if (auth == null) {
-            throw Settings.invalid(prefix + "vendor", vendor, "a known vendor (crux or terminal)");
-        }
-        auth.checkConfigured(id);
+        auths.forSource(settings, id, vendor).checkConfigured(id);
 
         var route = templatedRoute(vendor + "-source").routeId("poll-" + id);
         templateParameters(settings, id).forEach((name, value) -> route.parameter(name, String.valueOf(value)));

@@ -8,9 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.connectionrelay.normalize.RecordMappingException;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.RecordMappingException;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.NoTypeConversionAvailableException;
@@ -38,7 +38,7 @@ public class TerminalCurrentConnection implements AggregationStrategy {
     /** Body: one list item (token already removed). Sets the request's URI and Connection-Token. */
     public void prepare(Exchange exchange) throws IOException {
         JsonNode item = asJson(exchange);
-        exchange.getMessage().setBody(item.toString());
+        exchange.getMessage().setBody(item);
         @SuppressWarnings("unchecked")
         Map<String, String> tokens = exchange.getProperty(TerminalPages.TOKENS, Map.class);
         exchange.removeProperty(TerminalPages.TOKENS);
@@ -46,13 +46,13 @@ public class TerminalCurrentConnection implements AggregationStrategy {
         if (id == null) {
             throw new RecordMappingException("a Terminal connection has no 'id'");
         }
-        exchange.setProperty(TerminalPages.ONLY_CONNECTION, id);
+        exchange.setProperty(CycleContext.ONLY_CONNECTION, id);
         String token = tokens == null ? null : tokens.get(id);
         if (token == null) {
             throw new RecordMappingException("Terminal connection " + id
                     + " has no 'token', so its lastSync and agreements cannot be read");
         }
-        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        String source = CycleContext.of(exchange).source();
         String baseUrl = settings.require("relay.source." + source + ".base-url", "the API address source " + source
                 + " polls");
         exchange.getMessage().setHeader(Exchange.HTTP_URI, baseUrl + "/connections/current");
@@ -71,8 +71,7 @@ public class TerminalCurrentConnection implements AggregationStrategy {
             return item;
         }
         try {
-            item.getMessage().setBody(merge(asJson(item),
-                    asJson(current)).toString());
+            item.getMessage().setBody(merge(asJson(item), asJson(current)));
         } catch (IOException | RuntimeException e) {
             item.setException(e instanceof RecordMappingException ? e
                     : new RecordMappingException("Terminal's current connection could not be read: " + e.getMessage(), e));

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.connectionrelay.normalize.MalformedPayloadException;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.MalformedPayloadException;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,11 +33,8 @@ public class TerminalPages {
     public static final String CURSOR = "relayPageCursor";
     /** True while another page is to be read. */
     public static final String MORE = "relayMorePages";
-    /** Set when a dead-lettered record is replayed: the cycle delivers that connection only. */
-    public static final String ONLY_CONNECTION = "relayOnlyConnection";
     /** id to connection token for the current page. Deliberately not a relay* property: never saved. */
     public static final String TOKENS = "terminalConnectionTokens";
-    static final String ELEMENT_COUNT = "relayElementCount";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -45,7 +42,6 @@ public class TerminalPages {
         exchange.removeProperty(CURSOR);
         exchange.removeProperty(TOKENS);
         exchange.setProperty(MORE, true);
-        exchange.setProperty(ELEMENT_COUNT, 0L);
     }
 
     /** Points the fetch at the next page; the cursor is opaque and may hold '+', '/' or '='. */
@@ -57,7 +53,7 @@ public class TerminalPages {
             limit = 0;
         }
         if (limit < 1) {
-            throw Settings.invalid("relay.source." + exchange.getProperty(Exchanges.SOURCE, String.class)
+            throw Settings.invalid("relay.source." + CycleContext.of(exchange).source()
                     + ".page-limit", pageLimit, "a whole number of at least 1");
         }
         String cursor = exchange.getProperty(CURSOR, String.class);
@@ -82,7 +78,7 @@ public class TerminalPages {
             throw malformed(exchange, "'next' repeats the cursor of this page, so paging would never end");
         }
 
-        String only = exchange.getProperty(ONLY_CONNECTION, String.class);
+        String only = exchange.getProperty(CycleContext.ONLY_CONNECTION, String.class);
         Map<String, String> tokens = new HashMap<>();
         List<JsonNode> items = new ArrayList<>(results.size());
         for (JsonNode item : results) {
@@ -100,7 +96,7 @@ public class TerminalPages {
         exchange.setProperty(TOKENS, tokens);
         exchange.setProperty(CURSOR, next);
         exchange.setProperty(MORE, next != null);
-        exchange.setProperty(ELEMENT_COUNT, exchange.getProperty(ELEMENT_COUNT, 0L, Long.class) + items.size());
+        CycleContext.of(exchange).counted(items.size());
         return items;
     }
 

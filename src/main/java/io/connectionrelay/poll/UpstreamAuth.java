@@ -3,8 +3,8 @@ package io.connectionrelay.poll;
 import org.apache.camel.Exchange;
 
 /**
- * How one vendor authenticates a request. Looked up by name "&lt;vendor&gt;Auth" so a new vendor
- * brings its own without touching the fetch route.
+ * How one vendor authenticates a request. Each vendor's is registered in {@link UpstreamAuths}, so
+ * a new vendor brings its own without touching the fetch route.
  */
 public interface UpstreamAuth {
 

@@ -2,11 +2,13 @@ package io.connectionrelay.poll;
 
 import java.time.Duration;
 
+import io.connectionrelay.core.HttpFailure;
+
 /**
- * An upstream call failed. Carries what the dead-letter entry records: the HTTP status (0 for an
- * I/O failure) and the start of the response body.
+ * An upstream call failed, classified by {@link io.connectionrelay.core.HttpAnswer}. Carries what
+ * the dead-letter entry records: the HTTP status (0 for an I/O failure) and the start of the body.
  */
-public class UpstreamException extends Exception {
+public class UpstreamException extends Exception implements HttpFailure {
 
     private final int httpStatus;
     private final String responseBody;
@@ -17,11 +19,13 @@ public class UpstreamException extends Exception {
         this.responseBody = responseBody;
     }
 
-    public int getHttpStatus() {
+    @Override
+    public int httpStatus() {
         return httpStatus;
     }
 
-    public String getResponseBody() {
+    @Override
+    public String responseBody() {
         return responseBody;
     }
 

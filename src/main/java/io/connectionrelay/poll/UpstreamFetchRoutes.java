@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * One authenticated GET to an upstream vendor, shared by every source template. The caller sets
- * CamelHttpUri and the source/vendor properties. This route has no error handler of its own: a
+ * CamelHttpUri; the exchange belongs to a poll cycle ({@link CycleContext}). This route has no error handler of its own: a
  * failure surfaces at the caller's to("direct:upstream-fetch"), so a retry repeats the whole
  * fetch, credentials included.
  * <p>
@@ -25,14 +25,17 @@ public class UpstreamFetchRoutes extends RouteBuilder {
     private static final Set<String> RESULT_HEADERS = caseInsensitive(Set.of(Exchange.HTTP_RESPONSE_CODE,
             Exchange.CONTENT_TYPE));
 
+    private UpstreamAuths auths;
+
     @Override
     public void configure() {
-        UpstreamResponseCheck check = new UpstreamResponseCheck();
+        auths = getContext().getRegistry().findSingleByType(UpstreamAuths.class);
+        UpstreamResponseCheck check = new UpstreamResponseCheck(auths);
 
         from("direct:upstream-fetch").routeId("upstream-fetch")
                 .errorHandler(noErrorHandler())
                 .process(e -> e.setProperty(CALLER_HEADERS, headerNames(e)))
-                .process(UpstreamFetchRoutes::authorize)
+                .process(this::authorize)
                 .setHeader(Exchange.HTTP_METHOD, constant("GET"))
                 .setHeader("Accept", constant("application/json"))
                 .setBody(constant(null))
@@ -47,14 +50,11 @@ public class UpstreamFetchRoutes extends RouteBuilder {
                 .process(UpstreamFetchRoutes::keepCallerHeaders);
     }
 
-    private static void authorize(Exchange exchange) throws Exception {
-        String vendor = exchange.getProperty(Exchanges.VENDOR, String.class);
-        UpstreamAuth auth = exchange.getContext().getRegistry().lookupByNameAndType(vendor + "Auth", UpstreamAuth.class);
-        if (auth == null) {
-            throw new IllegalStateException("no bean named " + vendor + "Auth authenticates vendor " + vendor);
-        }
+    private void authorize(Exchange exchange) throws Exception {
+        CycleContext cycle = CycleContext.of(exchange);
+        UpstreamAuth auth = auths.of(cycle.vendor());
         Set<String> before = headerNames(exchange);
-        auth.authorize(exchange, exchange.getProperty(Exchanges.SOURCE, String.class));
+        auth.authorize(exchange, cycle.source());
         Set<String> added = headerNames(exchange);
         added.removeAll(before);
         exchange.setProperty(CREDENTIAL_HEADERS, added);

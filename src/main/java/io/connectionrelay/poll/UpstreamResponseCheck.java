@@ -3,9 +3,9 @@ package io.connectionrelay.poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.HttpAnswer;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 
@@ -17,32 +17,35 @@ public class UpstreamResponseCheck {
 
     static final int BODY_SNIPPET = 2048;
 
+    private final UpstreamAuths auths;
+
+    public UpstreamResponseCheck(UpstreamAuths auths) {
+        this.auths = auths;
+    }
+
     public void verify(Exchange exchange) throws UpstreamException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        if (status >= 200 && status < 300) {
+        HttpAnswer answer = HttpAnswer.of(status);
+        if (answer == HttpAnswer.SUCCESS) {
             return;
         }
-        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
-        String what = source + " answered HTTP " + status + " for " + exchange.getMessage().getHeader(Exchange.HTTP_URI);
+        CycleContext cycle = CycleContext.of(exchange);
+        String what = cycle.source() + " answered HTTP " + status + " for " + exchange.getMessage().getHeader(Exchange.HTTP_URI);
         String body = snippet(exchange);
-        if (status == 401) {
-            UpstreamAuth auth = exchange.getContext().getRegistry()
-                    .lookupByNameAndType(exchange.getProperty(Exchanges.VENDOR, String.class) + "Auth", UpstreamAuth.class);
-            if (auth != null) {
-                auth.invalidate(source);
+        switch (answer) {
+            case REAUTHENTICATE -> {
+                auths.of(cycle.vendor()).invalidate(cycle.source());
+                throw new UpstreamException.Unauthorized(what + ": credentials rejected", body);
             }
-            throw new UpstreamException.Unauthorized(what + ": credentials rejected", body);
+            case TRANSIENT -> throw new UpstreamException.Transient(what, status, body, null,
+                    HttpAnswer.retryAfter(exchange.getMessage().getHeader("Retry-After", String.class)));
+            default -> throw new UpstreamException.Permanent(what, status, body);
         }
-        if (status == 408 || status == 429 || status >= 500) {
-            Duration retryAfter = Backoff.parseRetryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
-            throw new UpstreamException.Transient(what, status, body, null, retryAfter);
-        }
-        throw new UpstreamException.Permanent(what, status, body);
     }
 
     public void ioFailure(Exchange exchange) throws UpstreamException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        throw new UpstreamException.Transient(exchange.getProperty(Exchanges.SOURCE, String.class)
+        throw new UpstreamException.Transient(CycleContext.of(exchange).source()
                 + " could not be reached: " + cause, 0, null, cause);
     }
 

@@ -1,9 +1,10 @@
 package io.connectionrelay.poll;
 
+import io.connectionrelay.core.Backoff;
 import java.time.Duration;
 
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.AttemptCount;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -12,7 +13,7 @@ import org.apache.camel.Processor;
  * auth bean): counts the attempt for the dead-letter entry and sets how long Camel waits before
  * the next one. A 401 is retried at once, with fresh credentials.
  */
-class UpstreamRetryDelay implements Processor {
+public class UpstreamRetryDelay implements Processor {
 
     private final Backoff backoff;
     private final AttemptCount attempts = new AttemptCount();
@@ -22,7 +23,7 @@ class UpstreamRetryDelay implements Processor {
     }
 
     /** The backoff relay.upstream.retry.* configures, shared by every upstream call's retries. */
-    static UpstreamRetryDelay fromSettings(Settings settings) {
+    public static UpstreamRetryDelay fromSettings(Settings settings) {
         return new UpstreamRetryDelay(new Backoff(
                 settings.getDuration("relay.upstream.retry.initial-delay", Duration.ofSeconds(1)),
                 2.0,

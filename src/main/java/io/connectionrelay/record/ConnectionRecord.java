@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One partner connection from any vendor: the single type that flows between pipeline stages.
- * Its JSON form ({@link RecordJson}) is what crosses every stage boundary.
+ * Stages pass it (or a chunk of them) as an object; its JSON form ({@link RecordJson}) is for
+ * where it is persisted or leaves the process.
  *
  * @param source        the source instance that polled it (a name from relay.sources)
  * @param vendor        crux or terminal

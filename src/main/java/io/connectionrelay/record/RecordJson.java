@@ -1,30 +1,28 @@
 package io.connectionrelay.record;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one JSON form of a {@link ConnectionRecord}. Every stage boundary carries this text, so any
- * boundary can become a broker queue without touching the stages on either side.
+ * The one JSON form of a {@link ConnectionRecord}, and of a chunk of them. Inside the process
+ * records travel as objects; this form is for where a record is persisted or leaves the process
+ * (a dead letter, the digest window's repository, a webhook's data) and for a dead letter
+ * replayed back into a stage. The mapper is configured once and never changed, so it is shared.
  */
 public final class RecordJson {
 
     private static final ObjectMapper MAPPER = newMapper();
-
-    /**
-     * The last record this thread wrote, with its JSON. Stages joined by direct: endpoints run on one
-     * thread, so the next stage usually reads back the very String the previous one wrote; answering
-     * from here (matched by identity, so the text is certainly the same) saves a parse per boundary
-     * while the JSON stays the contract. Through a broker the String differs and is parsed as usual.
-     */
-    private static final ThreadLocal<Written> LAST_WRITTEN = new ThreadLocal<>();
-
-    private record Written(String json, ConnectionRecord record) {
-    }
+    private static final JavaType CHUNK = MAPPER.getTypeFactory().constructCollectionType(List.class,
+            ConnectionRecord.class);
 
     private RecordJson() {
     }
@@ -42,25 +40,61 @@ public final class RecordJson {
         return MAPPER;
     }
 
-    public static String write(ConnectionRecord record) {
+    public static String write(Object recordOrChunk) {
         try {
-            String json = MAPPER.writeValueAsString(record);
-            LAST_WRITTEN.set(new Written(json, record));
-            return json;
+            return MAPPER.writeValueAsString(recordOrChunk);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a ConnectionRecord could not be serialized", e);
         }
     }
 
     public static ConnectionRecord read(String json) {
-        Written last = LAST_WRITTEN.get();
-        if (last != null && last.json() == json) {
-            return last.record();
-        }
         try {
             return MAPPER.readValue(json, ConnectionRecord.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a ConnectionRecord: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** One record from a message body: the record itself, or its JSON form (a replayed dead letter). */
+    public static ConnectionRecord record(Object body) {
+        if (body instanceof ConnectionRecord record) {
+            return record;
+        }
+        return read(text(body));
+    }
+
+    /**
+     * A stage's chunk from a message body: the chunk itself, one record, or the JSON form of either
+     * (a replayed dead letter).
+     */
+    @SuppressWarnings("unchecked")
+    public static List<ConnectionRecord> chunk(Object body) {
+        if (body instanceof List<?> list) {
+            return (List<ConnectionRecord>) list;
+        }
+        if (body instanceof ConnectionRecord record) {
+            return List.of(record);
+        }
+        String json = text(body).strip();
+        if (!json.startsWith("[")) {
+            return List.of(read(json));
+        }
+        try {
+            return MAPPER.readValue(json, CHUNK);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a chunk of ConnectionRecords: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(Object body) {
+        if (body instanceof String text) {
+            return text;
+        }
+        if (body instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        throw new IllegalArgumentException("expected a ConnectionRecord or its JSON, got "
+                + (body == null ? "nothing" : body.getClass().getName()));
     }
 }

@@ -12,11 +12,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.connectionrelay.deadletter.DeadLetterEntry;
-import io.connectionrelay.deadletter.DeadLetterStore;
-import io.connectionrelay.poll.TerminalPages;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.record.ConnectionRecord;
-import io.connectionrelay.runtime.Exchanges;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -37,12 +35,8 @@ import org.apache.camel.Exchange;
  */
 public class ConnectionTrace {
 
-    /** The record an exchange carries, from the route stage on; never saved with a dead letter. */
-    static final String SUBJECT = "traceSubject";
     /** A digest's connections (JSON array of source:id keys); saved with its dead letter, so its replay is traced too. */
     public static final String DIGEST_CONNECTIONS = "relayDigestConnections";
-    /** The connections a failure concerns, noted before the dead-letter store replaces the body with the entry. */
-    private static final String FAILED_SUBJECTS = "traceFailedSubjects";
     private static final Session MAIL = Session.getInstance(new Properties());
     private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
     };
@@ -79,17 +73,16 @@ public class ConnectionTrace {
      * it is most of what the trace writes. A channel that gathers a cycle into one delivery (a CSV
      * file) adds one event for the cycle, not one per record.
      */
-    public void routed(Exchange exchange, ConnectionRecord record, List<String> channels) {
+    public void routed(CycleContext cycle, ConnectionRecord record, List<String> channels) {
         if (writer == null) {
             return;
         }
-        Subject subject = new Subject(record.source(), record.connectionId());
-        exchange.setProperty(SUBJECT, subject);
-        record(exchange, subject, "route", channels.isEmpty() ? "not-routed" : "routed", TraceEvent.details(
-                "vendorStatus", record.vendorStatus(), "status", record.status().name(), "previousStatus",
-                record.derived() == null || record.derived().previousStatus() == null ? null
-                        : record.derived().previousStatus().name(),
-                "channels", String.join(",", channels)));
+        writer.record(new TraceEvent(clock.instant(), record.connectionId(), record.source(), cycle.id(), "route",
+                channels.isEmpty() ? "not-routed" : "routed", TraceEvent.details(
+                        "vendorStatus", record.vendorStatus(), "status", record.status().name(), "previousStatus",
+                        record.derived() == null || record.derived().previousStatus() == null ? null
+                                : record.derived().previousStatus().name(),
+                        "channels", String.join(",", channels))));
     }
 
     /**
@@ -98,10 +91,10 @@ public class ConnectionTrace {
      */
     public void csvPublished(Exchange exchange) {
         if (writer != null) {
-            record(exchange, new Subject(exchange.getProperty(Exchanges.SOURCE, String.class), null), "csv",
+            record(exchange, new Subject(source(exchange), null), "csv",
                     "published", TraceEvent.details("file", exchange.getMessage().getHeader(Exchange.FILE_NAME),
                             "target", exchange.getProperty("relayTarget", String.class),
-                            "replayOf", exchange.getProperty(DeadLetterStore.REPLAY_OF, String.class)));
+                            "replayOf", exchange.getProperty(DeadLetter.REPLAY_OF, String.class)));
         }
     }
 
@@ -132,7 +125,7 @@ public class ConnectionTrace {
         if (writer != null) {
             record(exchange, Subject.ofKey(connectionKey), "webhook", "delivered", TraceEvent.details(
                     "subscriber", subscriber, "webhookId", webhookId, "httpStatus", httpStatus, "attempts", attempts,
-                    "replayOf", exchange.getProperty(DeadLetterStore.REPLAY_OF, String.class)));
+                    "replayOf", exchange.getProperty(DeadLetter.REPLAY_OF, String.class)));
         }
     }
 
@@ -164,77 +157,73 @@ public class ConnectionTrace {
             // it was sent: the event stands without the two ids rather than fail a delivered digest
         }
         Map<String, Object> detail = TraceEvent.details("recipient", recipient, "messageId", messageId,
-                "replayOf", exchange.getProperty(DeadLetterStore.REPLAY_OF, String.class));
+                "replayOf", exchange.getProperty(DeadLetter.REPLAY_OF, String.class));
         for (Subject subject : digestSubjects(exchange)) {
             record(exchange, subject, "email", "sent", detail);
         }
     }
 
-    /** Dead-letter route, before the entry is written: notes which connections the failure concerns. */
-    public void deadLetterSubjects(Exchange exchange) {
-        if (writer != null) {
-            exchange.setProperty(FAILED_SUBJECTS, failedSubjects(exchange));
-        }
-    }
-
-    /** Dead-letter route, after the entry is written (the body): its id and reason for each connection concerned. */
-    @SuppressWarnings("unchecked")
-    public void deadLettered(Exchange exchange) {
-        if (writer == null || !(exchange.getMessage().getBody() instanceof DeadLetterEntry entry)) {
+    /**
+     * The dead-letter store kept a failure as this entry: its id and reason for each connection
+     * the failure concerns (a digest's list, a record or chunk, a webhook event's connection, the
+     * vendor element that could not be mapped), or for the whole cycle (a poll, a CSV file).
+     */
+    public void deadLettered(DeadLetter letter, String entryId, String reason, int attempts) {
+        if (writer == null) {
             return;
         }
-        String step = entry.channel() != null ? entry.channel() : entry.stage();
-        // a webhook event's subscriber and id (WebhookEvent.SUBSCRIBER, WEBHOOK_ID); absent elsewhere
-        Map<String, Object> detail = TraceEvent.details("deadLetterId", entry.id(), "reason", entry.error(),
-                "attempts", entry.attempts(), "httpStatus", entry.httpStatus(),
-                "subscriber", exchange.getProperty("relaySubscriber", String.class),
-                "webhookId", exchange.getMessage().getHeader("webhook-id", String.class));
-        for (Subject subject : (List<Subject>) exchange.getProperty(FAILED_SUBJECTS, List.of(), List.class)) {
-            record(exchange, subject, step, "dead-lettered", detail);
+        String step = letter.channel() != null ? letter.channel() : letter.stage();
+        Map<String, Object> detail = TraceEvent.details("deadLetterId", entryId, "reason", reason,
+                "attempts", attempts, "httpStatus", letter.httpStatus(),
+                "subscriber", letter.properties().get("relaySubscriber"),
+                "webhookId", letter.headers().get("webhook-id"));
+        String cycle = letter.properties().get(CycleContext.CYCLE);
+        for (Subject subject : failedSubjects(letter)) {
+            writer.record(new TraceEvent(clock.instant(), subject.connectionId(), subject.source(), cycle, step,
+                    "dead-lettered", detail));
         }
-        exchange.removeProperty(FAILED_SUBJECTS);
     }
 
-    /**
-     * The failed exchange's connections: a digest's list, the record it carries, a webhook event's
-     * connection, or the vendor element that could not be mapped (Crux calls its id uuid, Terminal
-     * id). None of these means the failure concerns the whole cycle (a poll, a CSV file).
-     */
-    private List<Subject> failedSubjects(Exchange exchange) {
-        if (exchange.getProperty(DIGEST_CONNECTIONS) != null) {
-            return digestSubjects(exchange);
+    // WebhookEvent.CONNECTION, and the webhook's other names: the webhook channel depends on this class
+    private List<Subject> failedSubjects(DeadLetter letter) {
+        String digest = letter.properties().get(DIGEST_CONNECTIONS);
+        if (digest != null) {
+            return subjectsOf(digest);
         }
-        Subject subject = exchange.getProperty(SUBJECT, Subject.class);
-        if (subject != null) {
-            return List.of(subject);
-        }
-        // WebhookEvent.CONNECTION: the webhook channel depends on this class, not the other way round
-        String webhookConnection = exchange.getProperty("relayConnection", String.class);
+        String webhookConnection = letter.properties().get("relayConnection");
         if (webhookConnection != null) {
             return List.of(Subject.ofKey(webhookConnection));
         }
-        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
-        String only = exchange.getProperty(TerminalPages.ONLY_CONNECTION, String.class);
+        String source = letter.source();
+        String only = letter.properties().get(CycleContext.ONLY_CONNECTION);
         if (only != null) {
             return List.of(new Subject(source, only));
         }
-        JsonNode element = element(exchange.getMessage().getBody());
-        if (element != null && element.path("connectionId").isTextual()) {
-            return List.of(new Subject(element.path("source").asText(source), element.path("connectionId").asText()));
+        Object payload = letter.payload();
+        if (payload instanceof ConnectionRecord record) {
+            return List.of(new Subject(record.source(), record.connectionId()));
         }
-        for (String vendorId : List.of("uuid", "id")) {
-            if (element != null && element.path(vendorId).isTextual()) {
-                return List.of(new Subject(source, element.path(vendorId).asText()));
+        if (payload instanceof List<?> chunk && !chunk.isEmpty() && chunk.get(0) instanceof ConnectionRecord) {
+            return chunk.stream().map(r -> (ConnectionRecord) r)
+                    .map(r -> new Subject(r.source(), r.connectionId())).toList();
+        }
+        JsonNode element = element(payload);
+        for (String id : List.of("connectionId", "uuid", "id")) {
+            if (element != null && element.path(id).isTextual()) {
+                return List.of(new Subject(element.path("source").asText(source), element.path(id).asText()));
             }
         }
         return List.of(new Subject(source, null));
     }
 
-    private JsonNode element(Object body) {
-        if (body instanceof JsonNode node) {
+    private JsonNode element(Object payload) {
+        if (payload instanceof JsonNode node) {
             return node.isObject() ? node : null;
         }
-        if (body instanceof String text && text.startsWith("{")) {
+        String text = payload instanceof String string ? string
+                : payload instanceof byte[] bytes && bytes.length < 1 << 20 ? new String(bytes, StandardCharsets.UTF_8)
+                : null;
+        if (text != null && text.startsWith("{")) {
             try {
                 return json.readTree(text);
             } catch (JsonProcessingException e) {
@@ -245,16 +234,27 @@ public class ConnectionTrace {
     }
 
     private List<Subject> digestSubjects(Exchange exchange) {
+        return subjectsOf(exchange.getProperty(DIGEST_CONNECTIONS, String.class));
+    }
+
+    private List<Subject> subjectsOf(String digestConnections) {
         try {
-            return json.readValue(exchange.getProperty(DIGEST_CONNECTIONS, String.class), KEYS).stream()
-                    .map(Subject::ofKey).toList();
+            return json.readValue(digestConnections, KEYS).stream().map(Subject::ofKey).toList();
         } catch (JsonProcessingException e) {
             return List.of();
         }
     }
 
     private void record(Exchange exchange, Subject subject, String step, String outcome, Map<String, Object> detail) {
+        CycleContext cycle = CycleContext.find(exchange);
         writer.record(new TraceEvent(clock.instant(), subject.connectionId(), subject.source(),
-                exchange.getProperty(Exchanges.CYCLE, String.class), step, outcome, detail));
+                cycle != null ? cycle.id() : exchange.getProperty(CycleContext.CYCLE, String.class), step, outcome,
+                detail));
+    }
+
+    /** The cycle's source; a replay outside any cycle has it back from its dead letter. */
+    private static String source(Exchange exchange) {
+        CycleContext cycle = CycleContext.find(exchange);
+        return cycle != null ? cycle.source() : exchange.getProperty(CycleContext.SOURCE, String.class);
     }
 }

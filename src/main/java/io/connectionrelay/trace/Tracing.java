@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 
@@ -21,7 +21,7 @@ public final class Tracing {
     private Tracing() {
     }
 
-    public static void bind(CamelContext context, Settings settings, DataSource state, MeterRegistry meters,
+    public static ConnectionTrace bind(CamelContext context, Settings settings, DataSource state, MeterRegistry meters,
             Clock clock) throws Exception {
         TraceStore store = new TraceStore(state);
         context.getRegistry().bind("traceStore", store);
@@ -36,6 +36,8 @@ public final class Tracing {
             context.addService(writer);
             context.getRegistry().bind("traceWriter", writer);
         }
-        context.getRegistry().bind("relayTrace", new ConnectionTrace(writer, clock));
+        ConnectionTrace trace = new ConnectionTrace(writer, clock);
+        context.getRegistry().bind("relayTrace", trace);
+        return trace;
     }
 }

@@ -3,10 +3,8 @@ package io.connectionrelay.bench;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,9 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * The reference the bundle is measured against: the same HTTP payload parsed with Jackson's
  * streaming parser and written with Commons CSV in one thread. No Camel, no routing, no enrichment:
- * what this machine can do for the same bytes in, comparable rows out.
+ * what this machine can do for the same bytes in, comparable rows out. It reads with
+ * HttpURLConnection, which on loopback moves the bytes about five times faster than
+ * java.net.http.HttpClient's InputStream handler: the reference must not be held back by its client.
  */
 final class ReferenceCsvExport {
 
@@ -29,12 +29,11 @@ final class ReferenceCsvExport {
     }
 
     static long run(String url, Path out) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Token bench-token-5f2c").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setRequestProperty("Authorization", "Token bench-token-5f2c");
         ObjectMapper mapper = new ObjectMapper();
         long rows = 0;
-        try (InputStream in = response.body();
+        try (InputStream in = connection.getInputStream();
                 JsonParser parser = mapper.getFactory().createParser(in);
                 BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
                 CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180)) {

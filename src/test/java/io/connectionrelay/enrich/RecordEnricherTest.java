@@ -17,7 +17,7 @@ import io.connectionrelay.record.Derived;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.StateDatabase;
+import io.connectionrelay.core.StateDatabase;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

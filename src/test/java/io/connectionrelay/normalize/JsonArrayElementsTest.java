@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.MalformedPayloadException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectionrelay.core.CycleContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
@@ -45,13 +47,15 @@ class JsonArrayElementsTest {
     static Exchange exchange(Object body) {
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(body);
+        CycleContext.begin(exchange, "crux-a", "crux");
         return exchange;
     }
 
+    /** In chunks of two, so a chunk boundary falls inside the three-element array. */
     static List<String> split(Exchange exchange) throws Exception {
         List<String> uuids = new ArrayList<>();
-        Iterator<JsonNode> elements = new JsonArrayElements().iterate(exchange);
-        elements.forEachRemaining(e -> uuids.add(e.path("uuid").asText()));
+        Iterator<List<JsonNode>> chunks = new JsonArrayElements(2).iterate(exchange);
+        chunks.forEachRemaining(chunk -> chunk.forEach(e -> uuids.add(e.path("uuid").asText())));
         return uuids;
     }
 
@@ -76,7 +80,7 @@ class JsonArrayElementsTest {
 
             assertThat(split(exchange)).containsExactly("a", "b", "c");
 
-            assertThat(exchange.getProperty("relayElementCount", Long.class)).isEqualTo(3);
+            assertThat(CycleContext.of(exchange).elements()).isEqualTo(3);
             StreamCache body = exchange.getMessage().getBody(StreamCache.class);
             body.reset();
             assertThat(exchange.getMessage().getBody(String.class)).as("what a dead letter would store").isEqualTo(ARRAY);

@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.support.Fixtures;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;

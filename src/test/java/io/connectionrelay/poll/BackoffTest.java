@@ -1,8 +1,11 @@
 package io.connectionrelay.poll;
 
+import io.connectionrelay.core.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+
+import io.connectionrelay.core.HttpAnswer;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +25,16 @@ class BackoffTest {
 
     @Test
     void retryAfterIsAFloorUpToTheCap() {
-        assertThat(backoff.delayMillis(0, Backoff.parseRetryAfter("0.6"))).isEqualTo(600);
-        assertThat(backoff.delayMillis(0, Backoff.parseRetryAfter("120"))).isEqualTo(2000L);
+        assertThat(backoff.delayMillis(0, HttpAnswer.retryAfter("0.6"))).isEqualTo(600);
+        assertThat(backoff.delayMillis(0, HttpAnswer.retryAfter("120"))).isEqualTo(2000L);
     }
 
     @Test
     void readsRetryAfterInSecondsPossiblyFractional() {
-        assertThat(Backoff.parseRetryAfter("0.62")).isEqualTo(Duration.ofMillis(620));
-        assertThat(Backoff.parseRetryAfter(" 3 ")).isEqualTo(Duration.ofSeconds(3));
-        assertThat(Backoff.parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isNull();
-        assertThat(Backoff.parseRetryAfter("-1")).isNull();
-        assertThat(Backoff.parseRetryAfter(null)).isNull();
+        assertThat(HttpAnswer.retryAfter("0.62")).isEqualTo(Duration.ofMillis(620));
+        assertThat(HttpAnswer.retryAfter(" 3 ")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(HttpAnswer.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isNull();
+        assertThat(HttpAnswer.retryAfter("-1")).isNull();
+        assertThat(HttpAnswer.retryAfter(null)).isNull();
     }
 }

@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.connectionrelay.deadletter.DeadLetterStore;
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
-import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.app.RelayApplication;
+import io.connectionrelay.ops.RunSummary;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;

@@ -1,5 +1,6 @@
 package io.connectionrelay.trace;
 
+import io.connectionrelay.app.TraceCommand;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -30,9 +31,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterEntry;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;

@@ -1,24 +1,26 @@
 package io.connectionrelay.deliver.csv;
 
+import io.connectionrelay.deliver.export.CsvColumns;
+import io.connectionrelay.deliver.export.FileNames;
+import io.connectionrelay.deliver.export.FormulaGuard;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import io.connectionrelay.poll.PollCycle;
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.StartupListener;
@@ -65,12 +67,12 @@ public class CsvExport implements StartupListener {
 
     private static final class CycleFile {
         final Path path;
-        final CSVPrinter printer;
+        final Writer writer;
         long rows;
 
-        CycleFile(Path path, CSVPrinter printer) {
+        CycleFile(Path path, Writer writer) {
             this.path = path;
-            this.printer = printer;
+            this.writer = writer;
         }
     }
 
@@ -100,18 +102,25 @@ public class CsvExport implements StartupListener {
         }
     }
 
-    /** Appends one record JSON to its cycle's file. */
+    /** Appends a chunk of records to its cycle's file, as one write. */
     public void append(Exchange exchange) throws IOException {
-        ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
-        List<String> row = new ArrayList<>(CsvColumns.values().length);
-        for (CsvColumns column : CsvColumns.values()) {
-            String value = column.valueOf(record);
-            row.add(formulaGuard ? FormulaGuard.neutralize(value) : value);
+        List<ConnectionRecord> chunk = RecordJson.chunk(exchange.getMessage().getBody());
+        CsvColumns[] columns = CsvColumns.values();
+        StringBuilder rows = new StringBuilder(chunk.size() * 512);
+        try (CSVPrinter printer = new CSVPrinter(rows, FORMAT)) {
+            Object[] row = new Object[columns.length];
+            for (ConnectionRecord record : chunk) {
+                for (int i = 0; i < columns.length; i++) {
+                    String value = columns[i].valueOf(record);
+                    row[i] = formulaGuard ? FormulaGuard.neutralize(value) : value;
+                }
+                printer.printRecord(row);
+            }
         }
-        CycleFile file = fileFor(exchange);
+        CycleFile file = fileFor(CycleContext.of(exchange));
         synchronized (file) {
-            file.printer.printRecord(row);
-            file.rows++;
+            file.writer.append(rows);
+            file.rows += chunk.size();
         }
     }
 
@@ -122,29 +131,29 @@ public class CsvExport implements StartupListener {
      * no record here, or a relay that routes nothing to csv.
      */
     public void finish(Exchange exchange) throws IOException {
-        boolean replay = PollCycle.isReplay(exchange);
-        CycleFile gathered = open.get(exchange.getProperty(Exchanges.CYCLE, String.class));
-        if (!routed || replay && (gathered == null || gathered.rows == 0)) {
+        CycleContext cycle = CycleContext.of(exchange);
+        CycleFile gathered = open.get(cycle.id());
+        if (!routed || cycle.isReplay() && (gathered == null || gathered.rows == 0)) {
             discard(exchange);
             exchange.getMessage().setBody(null);
             return;
         }
-        CycleFile file = fileFor(exchange);
+        CycleFile file = fileFor(cycle);
         synchronized (file) {
-            file.printer.close(true);
+            file.writer.close();
         }
-        open.remove(exchange.getProperty(Exchanges.CYCLE, String.class));
+        open.remove(cycle.id());
         exchange.setProperty(STAGED, file.path);
         exchange.getMessage().setBody(file.path.toFile());
-        exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(exchange, replay));
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, publishedName(cycle));
     }
 
     /** The cycle failed: its rows must not be published. */
     public void discard(Exchange exchange) throws IOException {
-        CycleFile file = open.remove(exchange.getProperty(Exchanges.CYCLE, String.class));
+        CycleFile file = open.remove(CycleContext.of(exchange).id());
         if (file != null) {
             synchronized (file) {
-                file.printer.close();
+                file.writer.close();
             }
             Files.deleteIfExists(file.path);
         }
@@ -161,19 +170,15 @@ public class CsvExport implements StartupListener {
         }
     }
 
-    private CycleFile fileFor(Exchange exchange) {
-        String cycle = exchange.getProperty(Exchanges.CYCLE, String.class);
-        if (cycle == null) {
-            throw new IllegalStateException("a CSV row arrived outside a poll cycle (no " + Exchanges.CYCLE + ")");
-        }
-        return open.computeIfAbsent(cycle, c -> {
+    private CycleFile fileFor(CycleContext cycle) {
+        return open.computeIfAbsent(cycle.id(), c -> {
             try {
                 Files.createDirectories(staging);
                 Path path = staging.resolve(FileNames.safe(c) + PART);
-                BufferedWriter writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
-                CSVPrinter printer = new CSVPrinter(writer, FORMAT);
-                printer.printRecord(CsvColumns.headers());
-                return new CycleFile(path, printer);
+                Writer writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path),
+                        StandardCharsets.UTF_8), 1 << 16);
+                FORMAT.printRecord(writer, CsvColumns.headers().toArray());
+                return new CycleFile(path, writer);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot create a CSV file in " + staging
                         + " (relay.csv.staging-folder)", e);
@@ -181,10 +186,8 @@ public class CsvExport implements StartupListener {
         });
     }
 
-    private static String publishedName(Exchange exchange, boolean replay) {
-        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
-        Instant started = exchange.getProperty(PollCycle.STARTED, Instant.class);
-        return FileNames.safe(source) + (replay ? "-replay-" : "-") + STAMP.format(started == null ? Instant.now() : started)
+    private static String publishedName(CycleContext cycle) {
+        return FileNames.safe(cycle.source()) + (cycle.isReplay() ? "-replay-" : "-") + STAMP.format(cycle.started())
                 + ".csv";
     }
 }

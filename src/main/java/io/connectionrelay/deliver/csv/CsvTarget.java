@@ -3,7 +3,7 @@ package io.connectionrelay.deliver.csv;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.TemplatedRouteDefinition;

@@ -11,12 +11,12 @@ import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.connectionrelay.deadletter.DeadLetterStore;
+import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.deliver.email.DigestLedger.Group;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -60,9 +60,9 @@ public final class DigestDispatch {
         this.clock = clock;
     }
 
-    /** A routed record (JSON from the route stage) as the channel keeps it; one no digest can reach fails here. */
+    /** A routed record (or its JSON, replayed) as the channel keeps it; one no digest can reach fails here. */
     public void accept(Exchange exchange) {
-        ConnectionRecord record = RecordJson.read(exchange.getMessage().getBody(String.class));
+        ConnectionRecord record = RecordJson.record(exchange.getMessage().getBody());
         DigestRecipient.of(record);
         exchange.getMessage().setBody(record);
         exchange.getMessage().setHeader(DigestBatch.SOURCE, String.valueOf(record.source()));
@@ -95,7 +95,7 @@ public final class DigestDispatch {
      * email, as the cycle has just noted in the connection history, have resolved.
      */
     public void cycleOver(Exchange exchange) throws SQLException {
-        ledger.resolveLeavers(exchange.getProperty(Exchanges.SOURCE, String.class), routed, clock.instant());
+        ledger.resolveLeavers(CycleContext.of(exchange).source(), routed, clock.instant());
     }
 
     /** The managers whose digest this caller is now to send, each claimed in the state database. */
@@ -149,7 +149,7 @@ public final class DigestDispatch {
     public void compose(Exchange exchange) throws SQLException {
         String manager = exchange.getMessage().getBody(String.class);
         Instant now = clock.instant();
-        if (exchange.getProperty(DeadLetterStore.REPLAY_OF) != null) {
+        if (exchange.getProperty(DeadLetter.REPLAY_OF) != null) {
             ledger.forceClaim(manager, now, now.plus(CLAIM));
         }
         List<DigestEntry> entries = new ArrayList<>(ledger.entries(manager));

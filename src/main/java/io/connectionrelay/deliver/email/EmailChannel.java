@@ -8,8 +8,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.route.RoutingTable;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.RoutingTable;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.Registry;

@@ -2,8 +2,10 @@ package io.connectionrelay.deliver.email;
 
 import java.time.Duration;
 
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.DeadLetterPolicy;
+import io.connectionrelay.core.AttemptCount;
+import io.connectionrelay.core.Settings;
+import io.connectionrelay.trace.ConnectionTrace;
 import jakarta.mail.MessagingException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -25,6 +27,8 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
         Duration max = settings.getDuration("relay.email.retry.max-delay", Duration.ofMinutes(5));
         String transport = settings.get("relay.email.transport", "smtp");
 
+        DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("email")
+                .keepProperties(ConnectionTrace.DIGEST_CONNECTIONS);
         routeConfiguration("email")
                 .onException(MessagingException.class)
                     .maximumRedeliveries(retries)
@@ -40,7 +44,7 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                     .handled(true)
                     .process(DigestMail::restoreText)
                     .bean("relayMetrics", "failed('email', '" + transport + "')")
-                    .to("direct:dead-letter")
+                    .process(deadLetter)
                     // the replay sends this very message: its connections count as told
                     .bean("digestDispatch", "sent")
                 .end()
@@ -49,7 +53,7 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                     .handled(true)
                     .process(DigestMail::restoreText)
                     .bean("relayMetrics", "failed('email', '" + transport + "')")
-                    .to("direct:dead-letter")
+                    .process(deadLetter)
                     // the replay sends this very message: its connections count as told
                     .bean("digestDispatch", "sent")
                 .end();

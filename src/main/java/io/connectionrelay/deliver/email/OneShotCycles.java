@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.connectionrelay.runtime.Exchanges;
+import io.connectionrelay.core.CycleContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 
@@ -18,7 +18,7 @@ public final class OneShotCycles {
 
     /** Notes the exchange's source as ended; true once for the run, when it was the last one. */
     public synchronized boolean lastOfRun(Exchange exchange) {
-        ended.add(exchange.getProperty(Exchanges.SOURCE, String.class));
+        ended.add(CycleContext.of(exchange).source());
         // the same routes OneShotRun polls: one per enabled source
         Set<String> sources = exchange.getContext().getRoutes().stream().map(Route::getRouteId)
                 .filter(id -> id.startsWith("poll-")).map(id -> id.substring("poll-".length()))

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.connectionrelay.record.ConnectionRecord;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 
 /**
  * What counts as a change for subscribers: the status always, plus the record fields named in

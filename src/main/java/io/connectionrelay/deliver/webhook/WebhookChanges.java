@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.trace.ConnectionTrace;
@@ -39,27 +41,45 @@ public class WebhookChanges {
     private final WatchedFields watched;
     private final IdempotentRepository deadLettered;
     private final Clock clock;
+    private final DeadLetters deadLetters;
     private final ConnectionTrace trace;
     private final ObjectMapper json = RecordJson.mapper();
 
     public WebhookChanges(WebhookSubscribers subscribers, WebhookLedger ledger, WatchedFields watched,
-            IdempotentRepository deadLettered, Clock clock, ConnectionTrace trace) {
+            IdempotentRepository deadLettered, Clock clock, DeadLetters deadLetters, ConnectionTrace trace) {
         this.subscribers = subscribers;
         this.ledger = ledger;
         this.watched = watched;
         this.deadLettered = deadLettered;
         this.clock = clock;
+        this.deadLetters = deadLetters;
         this.trace = trace;
     }
 
-    /** Record JSON in; the events to deliver out, for the splitter. Each subscriber's decision is traced. */
-    public List<WebhookEvent> detect(String recordJson, Exchange exchange) throws SQLException, JsonProcessingException {
-        ConnectionRecord record = RecordJson.read(recordJson);
-        JsonNode data = json.readTree(recordJson);
+    /**
+     * A chunk of records in; the events to deliver out, for the splitter. Each subscriber's decision
+     * is traced. A record whose changes cannot be worked out (the ledger unreadable) is dead-lettered
+     * alone; the chunk goes on.
+     */
+    public List<WebhookEvent> detect(Exchange exchange) throws Exception {
+        List<WebhookEvent> events = new ArrayList<>();
+        for (ConnectionRecord record : RecordJson.chunk(exchange.getMessage().getBody())) {
+            try {
+                detect(record, events, exchange);
+            } catch (SQLException | RuntimeException e) {
+                deadLetters.write(DeadLetter.ofRecord(exchange, "deliver", "deliver-webhook", e, record,
+                        "direct:deliver-webhook"));
+            }
+        }
+        return events;
+    }
+
+    private void detect(ConnectionRecord record, List<WebhookEvent> events, Exchange exchange) throws SQLException {
+        // the record's one JSON form, as the event's data
+        JsonNode data = json.valueToTree(record);
         String fingerprint = watched.fingerprint(data);
         String status = record.status().name();
         Map<String, WebhookLedger.Entry> heard = null;
-        List<WebhookEvent> events = new ArrayList<>();
         for (WebhookSubscriber subscriber : subscribers.all()) {
             if (!subscriber.wantsSource(record.source())) {
                 trace.webhookSkipped(exchange, record, subscriber.id(), "filtered out by its sources", null);
@@ -94,7 +114,6 @@ public class WebhookChanges {
             events.add(new WebhookEvent(id, type, subscriber.id(), record.key(), status, fingerprint,
                     body(id, type, last == null ? null : last.status(), data)));
         }
-        return events;
     }
 
     /** Each split part: the event onto its exchange. */
@@ -118,13 +137,17 @@ public class WebhookChanges {
         }
     }
 
-    private byte[] body(String id, String type, String previousStatus, JsonNode data) throws JsonProcessingException {
+    private byte[] body(String id, String type, String previousStatus, JsonNode data) {
         ObjectNode event = json.createObjectNode();
         event.put("id", id);
         event.put("type", type);
         event.put("timestamp", clock.instant().toString());
         event.put("previous_status", previousStatus);
         event.set("data", data);
-        return json.writeValueAsBytes(event);
+        try {
+            return json.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a webhook event could not be serialized", e);
+        }
     }
 }

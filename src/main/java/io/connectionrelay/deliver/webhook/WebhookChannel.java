@@ -6,10 +6,11 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.cluster.ClaimOwner;
 import io.connectionrelay.cluster.ClusterSettings;
-import io.connectionrelay.poll.Backoff;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Backoff;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
@@ -66,7 +67,8 @@ public final class WebhookChannel {
         registry.bind("webhookSubscribers", subscribers);
         registry.bind("webhookInFlight", inFlight);
         registry.bind("webhookChanges",
-                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock, trace));
+                new WebhookChanges(subscribers, ledger, new WatchedFields(settings), deadLettered, clock,
+                        registry.findSingleByType(DeadLetters.class), trace));
         registry.bind("webhookDeliveries",
                 new WebhookDeliveries(subscribers, ledger, inFlight, deadLettered, backoff, clock, trace));
     }

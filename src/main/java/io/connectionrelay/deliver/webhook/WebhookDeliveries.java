@@ -7,8 +7,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
-import io.connectionrelay.deadletter.DeadLetterStore;
-import io.connectionrelay.poll.Backoff;
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.HttpAnswer;
+import io.connectionrelay.core.Backoff;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -98,14 +99,15 @@ public class WebhookDeliveries implements AggregationStrategy {
         }
         Message message = answer.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        if (status >= 200 && status < 300) {
+        HttpAnswer kind = HttpAnswer.of(status);
+        if (kind == HttpAnswer.SUCCESS) {
             return;
         }
         String response = snippet(answer);
         WebhookSubscriber subscriber = subscriberOf(event);
         String what = "subscriber " + subscriber.id() + " answered HTTP " + status + " at " + subscriber.address();
-        if (status == 408 || status == 429 || status >= 500) {
-            scheduleRetry(event, Backoff.parseRetryAfter(message.getHeader("Retry-After", String.class)));
+        if (kind == HttpAnswer.TRANSIENT) {
+            scheduleRetry(event, HttpAnswer.retryAfter(message.getHeader("Retry-After", String.class)));
             throw new WebhookException.Transient(what, status, response, null);
         }
         throw new WebhookException.Permanent(what + " (not retried: only 408, 429 and 5xx are)", status, response);
@@ -154,7 +156,7 @@ public class WebhookDeliveries implements AggregationStrategy {
     public void parked(Exchange exchange) throws SQLException {
         String id = exchange.getMessage().getHeader(WebhookEvent.WEBHOOK_ID, String.class);
         if (id != null) {
-            if (DeadLetterStore.stored(exchange)) {
+            if (DeadLetter.stored(exchange)) {
                 deadLettered.add(id);
             }
             inFlight.remove(id);

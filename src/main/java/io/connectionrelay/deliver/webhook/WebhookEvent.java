@@ -1,14 +1,13 @@
 package io.connectionrelay.deliver.webhook;
 
-import io.connectionrelay.deadletter.DeadLetterStore;
-import io.connectionrelay.runtime.Exchanges;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * One event for one subscriber, as change detection produced it. On the exchange it becomes the
- * body (the exact bytes that are signed and sent), the webhook-id header, and relay* properties
- * that a dead-letter entry keeps, so a replay delivers and records the same event.
+ * body (the exact bytes that are signed and sent), the webhook-id header, and the properties the
+ * ledger needs once it is answered; the webhook's dead-letter policy (WebhookRetryConfiguration)
+ * keeps them, so a replay delivers and records the same event.
  *
  * @param body the event JSON: id, type, timestamp, previous_status, data
  */
@@ -45,8 +44,5 @@ public record WebhookEvent(
         exchange.setProperty(CONNECTION, connectionKey);
         exchange.setProperty(STATUS, status);
         exchange.setProperty(FINGERPRINT, fingerprint);
-        exchange.setProperty(Exchanges.STAGE, "deliver");
-        exchange.setProperty(Exchanges.REPLAY_URI, ENQUEUE_URI);
-        exchange.setProperty(DeadLetterStore.KEEP_HEADERS, WEBHOOK_ID + "," + WEBHOOK_TIMESTAMP + "," + WEBHOOK_SIGNATURE);
     }
 }

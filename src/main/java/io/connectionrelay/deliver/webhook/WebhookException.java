@@ -1,15 +1,30 @@
 package io.connectionrelay.deliver.webhook;
 
-import io.connectionrelay.poll.UpstreamException;
+import io.connectionrelay.core.HttpFailure;
 
 /**
- * A subscriber did not take an event. Extends UpstreamException only because that is what the
- * dead-letter store reads the HTTP status and response snippet from.
+ * A subscriber did not take an event, classified by {@link io.connectionrelay.core.HttpAnswer}.
+ * Carries what the dead letter records: the HTTP status (0 for no answer) and the start of the body.
  */
-public class WebhookException extends UpstreamException {
+public class WebhookException extends Exception implements HttpFailure {
+
+    private final int httpStatus;
+    private final String responseBody;
 
     public WebhookException(String message, int httpStatus, String responseBody, Throwable cause) {
-        super(message, httpStatus, responseBody, cause);
+        super(message, cause);
+        this.httpStatus = httpStatus;
+        this.responseBody = responseBody;
+    }
+
+    @Override
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    @Override
+    public String responseBody() {
+        return responseBody;
     }
 
     /** 408, 429, 5xx, a timeout or an I/O error: retried with backoff. */

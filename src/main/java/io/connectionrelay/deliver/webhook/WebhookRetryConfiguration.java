@@ -1,6 +1,7 @@
 package io.connectionrelay.deliver.webhook;
 
-import io.connectionrelay.deadletter.AttemptCount;
+import io.connectionrelay.core.DeadLetterPolicy;
+import io.connectionrelay.core.AttemptCount;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
@@ -14,6 +15,12 @@ public class WebhookRetryConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // what a replay needs: the same signed event, back into the subscriber's queue
+        DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("webhook")
+                .replayUri(exchange -> WebhookEvent.ENQUEUE_URI)
+                .keepHeaders(WebhookEvent.WEBHOOK_ID, WebhookEvent.WEBHOOK_TIMESTAMP, WebhookEvent.WEBHOOK_SIGNATURE)
+                .keepProperties(WebhookEvent.SUBSCRIBER, WebhookEvent.CONNECTION, WebhookEvent.STATUS,
+                        WebhookEvent.FINGERPRINT);
         routeConfiguration("webhook")
                 .onException(WebhookException.Transient.class)
                     .retryWhile(method("webhookDeliveries", "retryAllowed"))
@@ -24,14 +31,14 @@ public class WebhookRetryConfiguration extends RouteConfigurationBuilder {
                     .logStackTrace(false)
                     .handled(true)
                     .bean("relayMetrics", "failed('webhook', ${exchangeProperty." + WebhookEvent.SUBSCRIBER + "})")
-                    .to("direct:dead-letter")
+                    .process(deadLetter)
                     .bean("webhookDeliveries", "parked")
                 .end()
                 .onException(Exception.class)
                     .logStackTrace(false)
                     .handled(true)
                     .bean("relayMetrics", "failed('webhook', ${exchangeProperty." + WebhookEvent.SUBSCRIBER + "})")
-                    .to("direct:dead-letter")
+                    .process(deadLetter)
                     .bean("webhookDeliveries", "parked")
                 .end();
     }

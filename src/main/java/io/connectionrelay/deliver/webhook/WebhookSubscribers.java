@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.runtime.ConfigurationException;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.ConfigurationException;
+import io.connectionrelay.core.Settings;
 
 /**
  * The subscribers in relay.webhook.subscribers, each read from relay.webhook.subscriber.ID.* and

@@ -1,5 +1,6 @@
 package io.connectionrelay.deliver.csv;
 
+import io.connectionrelay.deliver.export.FileNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,9 +11,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
 
-import io.connectionrelay.poll.PollCycle;
-import io.connectionrelay.runtime.Exchanges;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -103,9 +103,8 @@ class FileNamesTest {
             settings.put("relay.csv.staging-folder", staging.toString());
             context.getPropertiesComponent().setOverrideProperties(settings);
             Exchange exchange = new DefaultExchange(context);
-            exchange.setProperty(Exchanges.SOURCE, hostileSource);
-            exchange.setProperty(Exchanges.CYCLE, hostileSource + "-1-x");
-            exchange.setProperty(PollCycle.STARTED, Instant.parse("2026-11-23T12:00:00Z"));
+            exchange.setProperty(CycleContext.PROPERTY, new CycleContext(hostileSource, "crux", hostileSource + "-1-x",
+                    Instant.parse("2026-11-23T12:00:00Z")));
 
             new CsvExport(new Settings(context), true).finish(exchange);
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterEntry;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
