@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.connectionrelay.app.DeadLetterCommands;
-import io.connectionrelay.core.LogFormat;
 import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.app.StartupFailure;
 import io.connectionrelay.app.TraceCommand;
+import io.connectionrelay.core.LogFormat;
 import org.apache.camel.main.Main;
 
 /**

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.connectionrelay.core.RoutingTable;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.route.Channels;
-import io.connectionrelay.core.RoutingTable;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;

@@ -2,7 +2,6 @@ package io.connectionrelay.app;
 
 import io.connectionrelay.core.ConfigurationException;
 import io.connectionrelay.core.SecretMasker;
-import io.connectionrelay.core.Settings;
 import java.util.List;
 
 import org.apache.camel.CamelContext;

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.core.Settings;
+import io.connectionrelay.record.CanonicalStatus;
 
 /**
  * A vendor's status values mapped to canonical ones, from relay.vendor.VENDOR.status-mapping,

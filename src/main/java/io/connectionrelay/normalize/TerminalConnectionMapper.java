@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.core.Settings;
 
 /**
  * One Terminal connection (a GET /connections item with what GET /connections/current adds) to the

@@ -13,8 +13,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.connectionrelay.core.MalformedPayloadException;
 import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.MalformedPayloadException;
 import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 

@@ -1,6 +1,5 @@
 package io.connectionrelay.app;
 
-import io.connectionrelay.app.StartupSummary;
 import io.connectionrelay.core.SecretMasker;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;

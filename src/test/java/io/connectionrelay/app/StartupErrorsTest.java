@@ -2,10 +2,10 @@ package io.connectionrelay.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connectionrelay.support.ChildRelay;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import io.connectionrelay.support.ChildRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

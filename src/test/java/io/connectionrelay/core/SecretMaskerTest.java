@@ -1,7 +1,6 @@
 package io.connectionrelay.core;
 
 import io.connectionrelay.app.StartupSummary;
-import io.connectionrelay.app.StartupSummary;
 import io.connectionrelay.core.SecretMasker;
 import io.connectionrelay.core.Settings;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 import io.connectionrelay.support.RelayTestSupport;
 import io.connectionrelay.support.SizedCruxPayload;
-import io.connectionrelay.support.UpstreamBody;
 import io.connectionrelay.support.UpstreamBody.Framing;
+import io.connectionrelay.support.UpstreamBody;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import io.connectionrelay.core.StateDatabase;
 import io.connectionrelay.enrich.AccountManagerDirectory.Field;
 import io.connectionrelay.enrich.AccountManagerDirectory.Rule;
 import io.connectionrelay.record.CanonicalStatus;
@@ -17,7 +18,6 @@ import io.connectionrelay.record.Derived;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.core.StateDatabase;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

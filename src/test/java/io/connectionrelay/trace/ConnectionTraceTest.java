@@ -32,8 +32,8 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.connectionrelay.app.DeadLetterCommands;
-import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.core.Settings;
+import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;
@@ -71,20 +71,11 @@ class ConnectionTraceTest {
 
     abstract static class TraceCase extends RelayTestSupport {
 
-        private int port;
 
-        int port() {
-            if (port == 0) {
-                port = Http.freePort();
-            }
-            return port;
-        }
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("camel.server.enabled", "true");
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", String.valueOf(port()));
+            serveManagementPort(p);
             cruxSource(p, crux.baseUrl());
             routeEverythingTo(p, "csv,email,webhook");
             p.put("relay.webhook.subscribers", "crm-a,crm-pending");
@@ -155,7 +146,7 @@ class ConnectionTraceTest {
 
         HttpResponse<String> getTrace(String connectionId, String authorization) throws Exception {
             HttpRequest.Builder request = HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port() + "/trace/" + connectionId)).timeout(Duration.ofSeconds(10));
+                    URI.create("http://127.0.0.1:" + managementPort() + "/trace/" + connectionId)).timeout(Duration.ofSeconds(10));
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
@@ -277,7 +268,7 @@ class ConnectionTraceTest {
                     .startsWith("application/json"));
             assertThat(JSON.readTree(http.body())).isEqualTo(JSON.readTree(json));
 
-            MetricsScrape metrics = new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+            MetricsScrape metrics = new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
             assertThat(metrics.value("relay_trace_events_total").orElseThrow()).isGreaterThanOrEqualTo(events.size());
             assertThat(metrics.value("relay_trace_dropped_total")).hasValue(0);
         }

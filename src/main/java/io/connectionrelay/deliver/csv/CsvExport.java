@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.StartupListener;

@@ -6,10 +6,10 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
-import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.cluster.ClaimOwner;
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.core.Backoff;
+import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.CamelContext;

@@ -2,7 +2,6 @@ package io.connectionrelay.deliver.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import java.util.List;
 
 import io.connectionrelay.app.OneShotRun;
