@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * row nothing reads any more. SettingsSchema itself is left out: it declares, it does not use.
  *
  * <p>A read is a key in Java source ({@code "relay.a.b"}, or built as {@code "relay.source." + id
- * + ".period"} or {@code prefix + "period"}, where {@code *} stands for the instance), a
+ * + ".period"} or {@code prefix + "period"}, where {@code *} stands for the instance, or a family
+ * such as {@code "relay.upstream.retry"} handed to a helper that appends {@code ".max-delay"}), a
  * {@code {{relay.a.b}}} placeholder or {@code #property:relay.a.b} reference in routes/, config/
  * or Java, or a parameter of a source route template (every relay.source.NAME.some-key
  * reaches routes/poll/ as {@code {{someKey}}}, see SourceInstances). camel.* settings are read by
@@ -44,6 +45,8 @@ class SettingsReadInCodeTest {
     /** A variable holding a key prefix: String prefix = "relay.source." + id + "."; or SFTP = "relay.csv.sftp."; */
     private static final Pattern PREFIX_VARIABLE = Pattern.compile(
             "(\\w+)\\s*=\\s*\"(relay\\.(?:[a-z0-9-]+\\.)+)\"(\\s*\\+\\s*[^;\"]+?\\s*\\+\\s*\"\\.\")?\\s*;");
+    /** A helper handed a family's prefix appends the rest: prefix + ".initial-delay" (RetryDelay.fromSettings). */
+    private static final Pattern APPENDED = Pattern.compile("\\b\\w+\\s*\\+\\s*\"\\.([a-z][a-z0-9.-]*)\"");
     private static final Pattern PLACEHOLDER = Pattern.compile(
             "(?:\\{\\{\\??|#property:)((?:relay|camel)\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*)");
     private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{\\{\\??([a-z][A-Za-z0-9]*)(?::[^}]*)?}}");
@@ -52,6 +55,7 @@ class SettingsReadInCodeTest {
     /** Key (with * for an instance) to the first file that reads it. */
     private static final Map<String, String> READ = new TreeMap<>();
     private static Set<String> documented;
+    private static final Set<String> APPENDED_SUFFIXES = new TreeSet<>();
 
     @BeforeAll
     static void scan() throws IOException {
@@ -76,6 +80,7 @@ class SettingsReadInCodeTest {
             text.lines().map(l -> l.split("=", 2)[0].trim()).filter(k -> k.startsWith("camel."))
                     .filter(documented::contains).forEach(k -> read(k, file));
         }
+        readFamilies();
     }
 
     @Test
@@ -112,7 +117,26 @@ class SettingsReadInCodeTest {
             Pattern use = Pattern.compile("\\b" + variables.group(1) + "\\s*\\+\\s*\"([a-z][a-z0-9.-]*)\"");
             use.matcher(text).results().forEach(m -> read(prefix + m.group(1), file));
         }
+        APPENDED.matcher(text).results().forEach(m -> APPENDED_SUFFIXES.add(m.group(1)));
         readPlaceholders(file, text);
+    }
+
+    /**
+     * A key literal that names no setting but a family ("relay.upstream.retry", handed to a helper
+     * that appends ".initial-delay") reads the family's listed settings with the suffixes some
+     * code appends; it is unlisted itself only when it is no such family.
+     */
+    private static void readFamilies() {
+        Map<String, String> families = new TreeMap<>(READ);
+        families.keySet().removeIf(key -> documented.stream().anyMatch(d -> sameKey(d, key)));
+        families.forEach((family, file) -> {
+            List<String> members = APPENDED_SUFFIXES.stream().map(s -> family + "." + s)
+                    .filter(key -> documented.stream().anyMatch(d -> sameKey(d, key))).toList();
+            if (!members.isEmpty()) {
+                READ.remove(family);
+                members.forEach(key -> READ.putIfAbsent(key, file));
+            }
+        });
     }
 
     private static void readPlaceholders(Path file, String text) {
