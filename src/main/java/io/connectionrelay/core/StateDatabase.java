@@ -83,13 +83,23 @@ public final class StateDatabase implements Service {
      * version 0, and V1's IF NOT EXISTS leaves its tables as they are.
      */
     public static void migrate(DataSource database) {
-        Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(database)
                 .locations("classpath:db/migration/" + vendor(database))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .load()
-                .migrate();
+                .load();
+        try {
+            flyway.migrate();
+        } catch (FlywayException e) {
+            // Flyway decides whether to baseline before it takes its lock: a replica starting beside
+            // another on an empty database can see the other's new, still empty history table as an
+            // earlier version's schema. Once more, it finds the history table and waits for the lock.
+            if (!String.valueOf(e.getMessage()).contains("Unable to baseline")) {
+                throw e;
+            }
+            flyway.migrate();
+        }
     }
 
     /** h2 or postgresql: the folder of that database's migrations. */
