@@ -157,8 +157,11 @@ public class ConnectionTrace {
         }
         Map<String, Object> detail = TraceEvent.details("recipient", recipient, "messageId", messageId,
                 "replayOf", exchange.getProperty(DeadLetter.REPLAY_OF, String.class));
+        // one digest tells of several sources' connections: it belongs to none of their cycles,
+        // whichever cycle's end happened to send it
         for (Subject subject : digestSubjects(exchange)) {
-            record(exchange, subject, "email", "sent", detail);
+            writer.record(new TraceEvent(clock.instant(), subject.connectionId(), subject.source(), null, "email",
+                    "sent", detail));
         }
     }
 
