@@ -18,11 +18,15 @@ import org.apache.camel.main.Main;
 /** --dead-letters lists the store; --replay[=ID] sends entries back into the step that failed. */
 public final class DeadLetterCommands {
 
+    /** Set by these commands (dead-letters or replay), so the relay they start does not log a run's summary. */
+    static final String COMMAND = "relay.command";
+
     private DeadLetterCommands() {
     }
 
     public static int run(Main main, String replayFlag) throws Exception {
         main.addOverrideProperty("relay.once", "true");
+        main.addOverrideProperty(COMMAND, replayFlag == null ? "dead-letters" : "replay");
         main.start();
         try {
             CamelContext context = main.getCamelContext();

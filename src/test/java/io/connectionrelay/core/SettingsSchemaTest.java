@@ -1,6 +1,7 @@
 package io.connectionrelay.core;
 
 import io.connectionrelay.app.RelayApplication;
+import io.connectionrelay.app.SettingForms;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.core.SettingsSchema;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,11 +47,15 @@ class SettingsSchemaTest {
         Properties deployment = new Properties();
         if (profile.equals("prod")) {
             // what the prod profile documents as required from the environment (email is routed)
+            deployment.put("relay.sources", "fleet");
+            deployment.put("relay.source.fleet.vendor", "terminal");
+            deployment.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+            deployment.put("relay.source.fleet.api-key", "key-123456");
             deployment.put("relay.email.from", "Relay <relay@example.com>");
             deployment.put("relay.email.smtp.host", "smtp.example.com");
         }
 
-        assertThat(SettingsSchema.problems(settings(profile, deployment))).isEmpty();
+        assertThat(SettingsSchema.problems(settings(profile, deployment), SettingForms.all())).isEmpty();
     }
 
     @ParameterizedTest
@@ -75,11 +80,26 @@ class SettingsSchemaTest {
     @Test
     void aDisabledSourceNeedsNothingMoreThanItsSwitch() {
         Properties deployment = new Properties();
-        deployment.put("relay.sources", "old");
+        deployment.put("relay.sources", "old,fleet");
         deployment.put("relay.source.old.enabled", "false");
+        deployment.put("relay.source.fleet.vendor", "terminal");
+        deployment.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+        deployment.put("relay.source.fleet.api-key", "key-123456");
         deployment.put("relay.routing.pending", "csv");
 
-        assertThat(SettingsSchema.problems(settings("prod", deployment))).isEmpty();
+        assertThat(SettingsSchema.problems(settings("prod", deployment), SettingForms.all())).isEmpty();
+    }
+
+    @Test
+    void aRelayWithoutAnEnabledSourceIsMisconfigured() {
+        Properties disabled = new Properties();
+        disabled.put("relay.sources", "old");
+        disabled.put("relay.source.old.enabled", "false");
+        disabled.put("relay.routing.pending", "csv");
+
+        assertThat(SettingsSchema.problems(settings("prod", disabled), SettingForms.all())).containsExactly(
+                "Setting relay.sources (environment variable RELAY_SOURCES) is 'old' but must be a list with at least "
+                        + "one enabled source (every one listed has relay.source.NAME.enabled=false)");
     }
 
     @ParameterizedTest

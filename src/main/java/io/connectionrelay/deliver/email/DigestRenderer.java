@@ -20,6 +20,7 @@ import java.util.Map;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.MustacheException;
 import com.github.mustachejava.MustacheFactory;
+import io.connectionrelay.core.SettingKind;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.deliver.export.CsvColumns;
 import io.connectionrelay.deliver.export.FormulaGuard;
@@ -49,6 +50,10 @@ public class DigestRenderer {
     static final String TEXT = "digest.txt.mustache";
     static final String HTML = "digest.html.mustache";
     static final String TEMPLATES_KEY = "relay.email.templates-folder";
+
+    /** What relay.email.from takes, checked with every other setting at startup. */
+    public static final SettingKind FROM = SettingKind.parsedBy("one mail address such as "
+            + "Connection Relay <relay@example.com>", DigestRenderer::address);
     private static final DateTimeFormatter CSV_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     private final Path templates;
@@ -165,6 +170,11 @@ public class DigestRenderer {
 
     private static InternetAddress fromAddress(Settings settings) {
         String value = settings.get("relay.email.from", "connection-relay@localhost");
+        FROM.check("relay.email.from", value);
+        return address(value);
+    }
+
+    private static InternetAddress address(String value) {
         try {
             InternetAddress[] parsed = InternetAddress.parse(HeaderText.oneLine(value), true);
             if (parsed.length != 1) {
@@ -173,8 +183,7 @@ public class DigestRenderer {
             parsed[0].validate();
             return parsed[0];
         } catch (AddressException e) {
-            throw Settings.invalid("relay.email.from", value, "one mail address such as "
-                    + "Connection Relay <relay@example.com> (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }
