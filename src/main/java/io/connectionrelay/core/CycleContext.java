@@ -46,7 +46,9 @@ public final class CycleContext {
 
     /** Starts a cycle of this source on the exchange that polls it (the source templates' first step). */
     public static void begin(Exchange exchange, String source, String vendor) {
-        exchange.setProperty(PROPERTY, started(source, vendor, false));
+        // a replayed record polls its source for that connection alone: not a snapshot of the source
+        boolean oneConnection = exchange.getProperty(ONLY_CONNECTION) != null;
+        exchange.setProperty(PROPERTY, started(source, vendor, oneConnection));
     }
 
     /** A cycle holding only what a replay sends: channels must not present it as a full snapshot. */

@@ -30,7 +30,7 @@ import org.apache.camel.Exchange;
  * What a trace keeps is deliberately small: connection ids, source and cycle, statuses, channel
  * names, CSV file names, webhook ids and subscriber ids, HTTP statuses, dead-letter ids and their
  * (masked) reasons, and a digest's recipient address and Message-ID. No names, no record bodies,
- * no credentials. The recipient address is personal data (README, "Tracing a connection").
+ * no credentials. The recipient address is personal data (docs/operations.md, "Tracing a connection").
  */
 public class ConnectionTrace {
 
@@ -157,8 +157,11 @@ public class ConnectionTrace {
         }
         Map<String, Object> detail = TraceEvent.details("recipient", recipient, "messageId", messageId,
                 "replayOf", exchange.getProperty(DeadLetter.REPLAY_OF, String.class));
+        // one digest tells of several sources' connections: it belongs to none of their cycles,
+        // whichever cycle's end happened to send it
         for (Subject subject : digestSubjects(exchange)) {
-            record(exchange, subject, "email", "sent", detail);
+            writer.record(new TraceEvent(clock.instant(), subject.connectionId(), subject.source(), null, "email",
+                    "sent", detail));
         }
     }
 

@@ -45,7 +45,7 @@ public final class ChildRelay {
     }
 
     /**
-     * A setting as the README documents it: relay.* by its environment variable, camel.main.* as
+     * A setting as docs/settings.md documents it: relay.* by its environment variable, camel.main.* as
      * a JVM system property (Camel Main reads it from there).
      */
     public ChildRelay set(String key, String value) {

@@ -221,6 +221,9 @@ class ConnectionTraceTest {
                     && d.path("replayOf").asText().equals(deadLetter.id()) && d.path("httpStatus").asInt() == 204);
             story.afterIndex(cycle2Start, "csv", "published", d -> d.path("file").asText().equals(csvFiles.get(1)));
             story.afterIndex(cycle2Start, "email", "sent", d -> d.path("messageId").asText().equals(messageIds.get(1)));
+            // a digest tells of several sources' connections: no poll cycle is its own
+            assertThat(events).filteredOn(e -> e.path("step").asText().equals("email")).isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.path("cycle").isNull() || e.path("cycle").isMissingNode()).isTrue());
             assertThat(events).allSatisfy(e -> assertThat(e.path("connectionId").isNull()
                     || e.path("connectionId").asText().equals(TRACED)).isTrue());
             assertThat(json).doesNotContain(SECRET, "fixed-token-123", "Joe", "Account Manager");
