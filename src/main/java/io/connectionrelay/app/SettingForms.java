@@ -40,6 +40,7 @@ public final class SettingForms {
         forms.put("relay.webhook.subscriber.<id>.statuses", WebhookSubscribers.STATUSES);
         forms.put(WatchedFields.KEY, WatchedFields.FORM);
         forms.put("relay.email.from", DigestRenderer.FROM);
+        forms.put("relay.email.templates-folder", DigestRenderer.TEMPLATES);
         return forms;
     }
 

@@ -149,7 +149,7 @@ public final class SettingsSchema {
             setting("relay.email.outbox-folder", TEXT),
             setting("relay.email.from", TEXT).requiredWhen(EMAIL_ROUTED,
                     "the From address of digest emails, e.g. Relay <relay@example.com>"),
-            setting("relay.email.templates-folder", TEXT),
+            setting("relay.email.templates-folder", TEXT).when(EMAIL_ROUTED),
             setting("relay.email.attach-csv", BOOLEAN),
             setting("relay.email.batch-size", atLeast(1)),
             setting("relay.email.concurrency", atLeast(1)),

@@ -51,6 +51,10 @@ public class DigestRenderer {
     static final String HTML = "digest.html.mustache";
     static final String TEMPLATES_KEY = "relay.email.templates-folder";
 
+    /** What relay.email.templates-folder takes when email is routed, checked with every other setting at startup. */
+    public static final SettingKind TEMPLATES = SettingKind.parsedBy("a folder holding the digest templates "
+            + SUBJECT + ", " + TEXT + " and " + HTML, folder -> requireTemplates(Path.of(folder)));
+
     /** What relay.email.from takes, checked with every other setting at startup. */
     public static final SettingKind FROM = SettingKind.parsedBy("one mail address such as "
             + "Connection Relay <relay@example.com>", DigestRenderer::address);
@@ -74,10 +78,13 @@ public class DigestRenderer {
 
     /** Fails at startup, naming the setting, when a template is missing. */
     void checkTemplates() {
+        TEMPLATES.check(TEMPLATES_KEY, templates.toString());
+    }
+
+    private static void requireTemplates(Path folder) {
         for (String name : List.of(SUBJECT, TEXT, HTML)) {
-            if (!Files.isRegularFile(templates.resolve(name))) {
-                throw Settings.invalid(TEMPLATES_KEY, templates.toString(), "a folder holding the digest templates "
-                        + SUBJECT + ", " + TEXT + " and " + HTML + " (" + name + " is missing)");
+            if (!Files.isRegularFile(folder.resolve(name))) {
+                throw new IllegalArgumentException(name + " is missing");
             }
         }
     }
