@@ -20,7 +20,7 @@ import org.quartz.CronExpression;
  * What values a declared setting takes, and how to say so when it gets another: refusal gives,
  * for a value it refuses, what the value must be instead (and why, when a parser said so).
  */
-public record SettingKind(String expected, Function<String, Optional<String>> refusal) {
+public record SettingKind(Function<String, Optional<String>> refusal) {
 
     public static final SettingKind TEXT = of("text", v -> true);
     public static final SettingKind BOOLEAN = of("true or false", v -> Settings.parseBoolean(v).isPresent());
@@ -35,7 +35,7 @@ public record SettingKind(String expected, Function<String, Optional<String>> re
 
     /** A kind whose values are accepted or not, with nothing to add to what is expected. */
     public static SettingKind of(String expected, Predicate<String> accepts) {
-        return new SettingKind(expected, v -> accepts.test(v) ? Optional.empty() : Optional.of(expected));
+        return new SettingKind(v -> accepts.test(v) ? Optional.empty() : Optional.of(expected));
     }
 
     /**
@@ -44,7 +44,7 @@ public record SettingKind(String expected, Function<String, Optional<String>> re
      * runs while the settings are checked, before anything is built, so it must change nothing.
      */
     public static SettingKind parsedBy(String expected, Consumer<String> parser) {
-        return new SettingKind(expected, v -> {
+        return new SettingKind(v -> {
             try {
                 parser.accept(v);
                 return Optional.empty();
@@ -56,8 +56,7 @@ public record SettingKind(String expected, Function<String, Optional<String>> re
 
     /** This kind, then (for a value it accepts) the other: a declared setting refined by the stage that reads it. */
     public SettingKind and(SettingKind other) {
-        return new SettingKind(expected + "; " + other.expected(),
-                v -> refusal.apply(v).or(() -> other.refusal().apply(v)));
+        return new SettingKind(v -> refusal.apply(v).or(() -> other.refusal().apply(v)));
     }
 
     public boolean accepts(String value) {
