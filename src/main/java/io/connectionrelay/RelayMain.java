@@ -9,6 +9,8 @@ import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.app.StartupFailure;
 import io.connectionrelay.app.TraceCommand;
 import io.connectionrelay.core.LogFormat;
+import io.connectionrelay.core.SpoolFolder;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
@@ -34,7 +36,24 @@ public final class RelayMain {
         try {
             run(main, Arrays.asList(args));
         } catch (Exception e) {
-            System.exit(StartupFailure.report(e, main.getCamelContext()));
+            int exitCode = StartupFailure.report(e, main.getCamelContext());
+            abandon(main);
+            System.exit(exitCode);
+        }
+    }
+
+    /**
+     * After a failure the context may never have started, and a context that failed to start does
+     * not stop its services: the spool folder is removed here, or the next start would take it for
+     * a crash's leftover. Marking the run completed keeps Camel's shutdown hook, there for a
+     * SIGTERM, from announcing one on the way out.
+     */
+    private static void abandon(Main main) {
+        main.completed();
+        CamelContext context = main.getCamelContext();
+        SpoolFolder spool = context == null ? null : context.hasService(SpoolFolder.class);
+        if (spool != null) {
+            spool.stop();
         }
     }
 

@@ -24,6 +24,8 @@ import org.apache.camel.main.Main;
  */
 public final class DeadLetterCommands {
 
+    /** Set by these commands (dead-letters or replay), so the relay they start does not log a run's summary. */
+    static final String COMMAND = "relay.command";
     /** Payloads up to this size reach the step as text, as the stages that read records expect them. */
     private static final int TEXT_UP_TO = 1 << 20;
 
@@ -32,6 +34,7 @@ public final class DeadLetterCommands {
 
     public static int run(Main main, String replayFlag) throws Exception {
         main.addOverrideProperty("relay.once", "true");
+        main.addOverrideProperty(COMMAND, replayFlag == null ? "dead-letters" : "replay");
         main.start();
         try {
             CamelContext context = main.getCamelContext();

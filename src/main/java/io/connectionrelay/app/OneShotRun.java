@@ -50,10 +50,6 @@ public final class OneShotRun {
         RunSummary summary = context.getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
         List<String> sources = context.getRoutes().stream().map(Route::getRouteId)
                 .filter(id -> id.startsWith("poll-")).sorted().toList();
-        if (sources.isEmpty()) {
-            LOG.error("No source is configured: set relay.sources (RELAY_SOURCES)");
-            return 1;
-        }
         // every source at once, each cycle on its own thread; the idle wait below covers them all
         boolean escaped = false;
         try (ProducerTemplate producer = context.createProducerTemplate()) {

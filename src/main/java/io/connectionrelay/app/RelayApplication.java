@@ -96,9 +96,6 @@ public final class RelayApplication {
 
     public static void configure(MainConfigurationProperties main) {
         main.addConfiguration(RelayConfiguration.class);
-        RoutingCheck routingCheck = new RoutingCheck();
-        main.addConfiguration(routingCheck);
-        main.addMainListener(routingCheck);
         main.addRoutesBuilder(new FailurePolicies());
         main.addRoutesBuilder(new EmailRetryConfiguration());
         main.addRoutesBuilder(new UpstreamFetchRoutes());

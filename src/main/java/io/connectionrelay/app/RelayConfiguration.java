@@ -60,7 +60,7 @@ public class RelayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         // every setting is checked before anything is built, so all problems are reported together
-        List<String> problems = SettingsSchema.problems(settings);
+        List<String> problems = SettingsSchema.problems(settings, SettingForms.all());
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
@@ -127,6 +127,9 @@ public class RelayConfiguration implements CamelConfiguration {
         deadLetters.onStored((letter, entry) -> trace.deadLettered(letter, entry.id(), entry.error(), entry.attempts()));
         WebhookChannel.bind(context, settings, clock);
         EmailChannel.register(context, settings, clock);
-        context.addStartupListener(new StartupSummary(settings));
+        if (settings.get(DeadLetterCommands.COMMAND).isEmpty()) {
+            // the summary describes a run; --dead-letters and --replay print what they do themselves
+            context.addStartupListener(new StartupSummary(settings));
+        }
     }
 }

@@ -48,7 +48,7 @@ public class StartupSummary implements StartupListener {
         }
         List<String> sources = context.getRoutes().stream().map(Route::getRouteId).filter(id -> id.startsWith("poll-"))
                 .map(id -> id.substring(5)).sorted().toList();
-        text.append("  sources:      ").append(sources.isEmpty() ? "(none: set relay.sources)" : "").append('\n');
+        text.append("  sources:\n");
         for (String id : sources) {
             String prefix = "relay.source." + id + ".";
             text.append("    ").append(id).append(": ").append(settings.get(prefix + "vendor", "?"))

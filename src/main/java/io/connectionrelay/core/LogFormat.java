@@ -13,7 +13,7 @@ import java.util.Properties;
  * relay.log.format: text (the default) or json, one JSON object per line for log shippers.
  * Logback reads its configuration before Camel loads the settings, so {@link #chooseBeforeLogging}
  * resolves the value the way Camel would (system property, then RELAY_LOG_FORMAT, then the profile's
- * file, then application.properties) and hands it to logback.xml as the system property
+ * file, then application.properties) and hands a known one to logback.xml as the system property
  * relay.log.format; once Camel runs, SettingsSchema turns a wrong value into a configuration error.
  */
 public final class LogFormat {
@@ -37,7 +37,12 @@ public final class LogFormat {
                 format = fromFile(Path.of(configDir, file));
             }
         }
-        System.setProperty(KEY, isBlank(format) ? TEXT : format.trim().toLowerCase(Locale.ROOT));
+        String chosen = isBlank(format) ? TEXT : format.trim().toLowerCase(Locale.ROOT);
+        if (FORMATS.contains(chosen)) {
+            System.setProperty(KEY, chosen);
+        }
+        // an unknown format is left where it was set, for SettingsSchema to report with every other
+        // problem; logback logs text meanwhile, so that report is readable
     }
 
     private static String fromFile(Path file) {

@@ -9,8 +9,9 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 /**
  * The console encoder of logback.xml: text lines through {@link MaskingPatternLayout}, or with
  * format json one JSON object per line through {@link MaskingJsonLayout}. Either way every
- * credential is masked. An unknown format logs text (the relay then stops on the setting, see
- * SettingsSchema).
+ * credential is masked. An unknown format logs text without a word: a logback warning would
+ * print logback's whole status list, while the relay stops on the setting with one clear message
+ * (SettingsSchema), in text.
  */
 public class RelayLogEncoder extends LayoutWrappingEncoder<ILoggingEvent> {
 
@@ -32,9 +33,6 @@ public class RelayLogEncoder extends LayoutWrappingEncoder<ILoggingEvent> {
         if (LogFormat.JSON.equals(format)) {
             layout = new MaskingJsonLayout();
         } else {
-            if (!LogFormat.TEXT.equals(format)) {
-                addWarn(LogFormat.KEY + " is '" + format + "', not one of " + LogFormat.FORMATS + ": logging text");
-            }
             MaskingPatternLayout text = new MaskingPatternLayout();
             text.setPattern(pattern);
             layout = text;

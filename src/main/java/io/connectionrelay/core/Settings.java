@@ -112,11 +112,12 @@ public final class Settings {
     }
 
     public List<String> getList(String key) {
-        return get(key).map(v -> Arrays.stream(v.split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .toList())
-                .orElse(List.of());
+        return get(key).map(Settings::parseList).orElse(List.of());
+    }
+
+    /** A comma-separated list, as every list setting is written; blanks between commas are ignored. */
+    public static List<String> parseList(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -75,7 +76,8 @@ public final class SettingsSchema {
 
     static final List<Declared> SETTINGS = List.of(
             // sources
-            setting("relay.sources", TEXT),
+            setting("relay.sources", TEXT).required("the sources to poll, by name (crux-eu,fleet), each set up by its "
+                    + "relay.source.NAME.* settings: a relay without an enabled source has nothing to do"),
             setting("relay.source.<name>.vendor", oneOf("crux", "terminal")).when(SOURCE_ENABLED)
                     .required("which vendor source <name> polls (crux or terminal)"),
             setting("relay.source.<name>.base-url", URL).when(SOURCE_ENABLED)
@@ -147,7 +149,7 @@ public final class SettingsSchema {
             setting("relay.email.outbox-folder", TEXT),
             setting("relay.email.from", TEXT).requiredWhen(EMAIL_ROUTED,
                     "the From address of digest emails, e.g. Relay <relay@example.com>"),
-            setting("relay.email.templates-folder", TEXT),
+            setting("relay.email.templates-folder", TEXT).when(EMAIL_ROUTED),
             setting("relay.email.attach-csv", BOOLEAN),
             setting("relay.email.batch-size", atLeast(1)),
             setting("relay.email.concurrency", atLeast(1)),
@@ -182,9 +184,9 @@ public final class SettingsSchema {
             setting("relay.webhook.retry.max-delay", duration(Duration.ZERO)),
             setting("relay.webhook.in-flight-timeout", duration(Duration.ofSeconds(1))),
             // state, dead letters, operations
-            setting("relay.state.jdbc-url", new SettingKind("a JDBC URL such as jdbc:postgresql://host:5432/relay",
+            setting("relay.state.jdbc-url", SettingKind.of("a JDBC URL such as jdbc:postgresql://host:5432/relay",
                     v -> v.startsWith("jdbc:"))),
-            setting("relay.state.jdbc-url", new SettingKind("a PostgreSQL URL, jdbc:postgresql://host:5432/relay, "
+            setting("relay.state.jdbc-url", SettingKind.of("a PostgreSQL URL, jdbc:postgresql://host:5432/relay, "
                     + "since relay.cluster.enabled=true (RELAY_CLUSTER_ENABLED) needs a state database every replica "
                     + "shares", v -> v.startsWith("jdbc:postgresql:"))).when(CLUSTER),
             setting("relay.state.username", TEXT),
@@ -222,7 +224,7 @@ public final class SettingsSchema {
 
     /** Read by the relay but not set by an operator: what the main class passes, channel summaries, the demo receiver's. */
     static final Pattern INTERNAL = Pattern.compile(
-            "relay\\.(profile|config-dir|once|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
+            "relay\\.(profile|config-dir|once|command|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
     private static final Pattern INTERNAL_ENV = Pattern.compile(
             "RELAY_(PROFILE|CONFIG_DIR|LOG_LEVEL|ONCE|[A-Z_]+_SUMMARY|DEMO_WEBHOOK_RECEIVER_[A-Z_]+)");
 
@@ -250,21 +252,49 @@ public final class SettingsSchema {
         return unread;
     }
 
-    /** Every problem with the settings, in declaration order; empty when the relay can start. */
-    public static List<String> problems(Settings settings) {
+    /**
+     * Every problem with the settings, in declaration order; empty when the relay can start. forms
+     * are what only the stage that reads a setting can check (a status mapping's pairs, the rows of
+     * the directory file, a signing secret), by declared key: a value that passes its declared kind
+     * is checked by its stage's form too, so those problems are reported with all the others.
+     */
+    public static List<String> problems(Settings settings, Map<String, SettingKind> forms) {
+        Set<String> undeclared = new TreeSet<>(forms.keySet());
+        SETTINGS.forEach(setting -> undeclared.remove(setting.key()));
+        if (!undeclared.isEmpty()) {
+            throw new IllegalArgumentException("forms of settings nobody declared: " + undeclared);
+        }
         List<String> problems = new ArrayList<>();
         for (Declared setting : SETTINGS) {
+            SettingKind form = forms.get(setting.key());
+            SettingKind kind = form == null ? setting.kind() : setting.kind().and(form);
             for (String instance : instances(settings, setting.key())) {
                 String key = setting.key().replace("<name>", instance).replace("<id>", instance);
                 String prefix = key.substring(0, key.lastIndexOf('.') + 1);
-                check(settings, setting, key, prefix, instance).ifPresent(problems::add);
+                check(settings, setting, kind, key, prefix, instance).ifPresent(problems::add);
             }
         }
+        noEnabledSource(settings).ifPresent(problems::add);
         return problems;
     }
 
-    private static Optional<String> check(Settings settings, Declared setting, String key, String prefix,
-            String instance) {
+    /** Sources listed but every one switched off: as idle as none listed, which relay.sources' required catches. */
+    private static Optional<String> noEnabledSource(Settings settings) {
+        try {
+            List<String> sources = settings.getList("relay.sources");
+            if (sources.isEmpty() || sources.stream().anyMatch(id -> SOURCE_ENABLED.test(settings, "relay.source." + id + "."))) {
+                return Optional.empty();
+            }
+            return Optional.of(Settings.invalid("relay.sources", String.join(",", sources), "a list with at least one "
+                    + "enabled source (every one listed has relay.source.NAME.enabled=false)").getMessage());
+        } catch (RuntimeException e) {
+            // a value that cannot be read is reported by the declared settings' checks
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> check(Settings settings, Declared setting, SettingKind kind, String key,
+            String prefix, String instance) {
         Optional<String> value;
         try {
             if (!setting.applies().test(settings, prefix)) {
@@ -282,12 +312,7 @@ public final class SettingsSchema {
                             .replace("<id>", instance)).getMessage())
                     : Optional.empty();
         }
-        if (setting.kind().accepts().test(value.get())) {
-            return Optional.empty();
-        }
-        // a secret's value is never repeated, not even a wrong one
-        String shown = SecretMasker.isSecretKey(key) ? SecretMasker.MASK : value.get();
-        return Optional.of(Settings.invalid(key, shown, setting.kind().expected()).getMessage());
+        return kind.problem(key, value.get());
     }
 
     private static List<String> instances(Settings settings, String key) {

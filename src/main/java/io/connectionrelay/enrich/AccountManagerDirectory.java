@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.connectionrelay.core.ConfigurationException;
+import io.connectionrelay.core.SettingKind;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
@@ -80,52 +81,65 @@ public final class AccountManagerDirectory {
         return new AccountManagerDirectory(rules);
     }
 
+    /** What relay.enrich.directory-file takes, checked with every other setting at startup (the file is only read). */
+    public static final SettingKind FORM = SettingKind.parsedBy("a CSV file of account-manager rules with the header "
+            + String.join(",", COLUMNS), file -> rules(Path.of(file)));
+
     static List<Rule> read(Path file) {
         if (!Files.isReadable(file)) {
             throw Settings.invalid(FILE_KEY, file.toString(), "a readable CSV file (leave it empty for no directory)");
         }
+        try {
+            return rules(file);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("Account-manager directory " + file + " " + e.getMessage()
+                    + " (file set by " + FILE_KEY + ", environment variable " + Settings.envName(FILE_KEY) + ")", e);
+        }
+    }
+
+    /** The rules in file order; IllegalArgumentException says which line is wrong and how. */
+    private static List<Rule> rules(Path file) {
         List<Rule> rules = new ArrayList<>();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser parser = CSVParser.parse(in, FORMAT)) {
             if (!parser.getHeaderNames().equals(COLUMNS)) {
-                throw malformed(file, 1, "the header must be " + String.join(",", COLUMNS) + " but is "
+                throw malformed(1, "the header must be " + String.join(",", COLUMNS) + " but is "
                         + String.join(",", parser.getHeaderNames()));
             }
             for (CSVRecord row : parser) {
                 Rule rule = rule(file, parser.getCurrentLineNumber(), row);
                 if (!rules.isEmpty() && rules.get(rules.size() - 1).field() == Field.DEFAULT) {
-                    throw malformed(file, parser.getCurrentLineNumber(), "no row can follow the default row, "
+                    throw malformed(parser.getCurrentLineNumber(), "no row can follow the default row, "
                             + "which matches everything");
                 }
                 rules.add(rule);
             }
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            throw new ConfigurationException("Account-manager directory " + file + " (" + FILE_KEY + ") cannot be read: "
-                    + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot be read: " + e.getMessage(), e);
         }
         return rules;
     }
 
     private static Rule rule(Path file, long line, CSVRecord row) {
         if (row.size() != COLUMNS.size()) {
-            throw malformed(file, line, "expected " + COLUMNS.size() + " columns (" + String.join(",", COLUMNS)
+            throw malformed(line, "expected " + COLUMNS.size() + " columns (" + String.join(",", COLUMNS)
                     + ") but found " + row.size());
         }
         Field field;
         try {
             field = Field.valueOf(row.get(0).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw malformed(file, line, "match_field '" + row.get(0) + "' is not one of source, counterparty, "
+            throw malformed(line, "match_field '" + row.get(0) + "' is not one of source, counterparty, "
                     + "provider, tag, default");
         }
         String value = row.get(1);
         if (field == Field.DEFAULT ? !value.isEmpty() : value.isEmpty()) {
-            throw malformed(file, line, field == Field.DEFAULT ? "a default row has no match_value"
+            throw malformed(line, field == Field.DEFAULT ? "a default row has no match_value"
                     : "match_value is empty");
         }
         String email = row.get(3);
         if (!email.matches("[^@\\s]+@[^@\\s]+")) {
-            throw malformed(file, line, "manager_email '" + email + "' is not an email address");
+            throw malformed(line, "manager_email '" + email + "' is not an email address");
         }
         Person manager = Person.of(row.get(2).isEmpty() ? null : row.get(2), email);
         String description = field == Field.DEFAULT ? "default"
@@ -134,9 +148,8 @@ public final class AccountManagerDirectory {
         return new Rule(field, value, manager, description);
     }
 
-    private static ConfigurationException malformed(Path file, long line, String problem) {
-        return new ConfigurationException("Account-manager directory " + file + " line " + line + ": " + problem
-                + " (file set by " + FILE_KEY + ", environment variable " + Settings.envName(FILE_KEY) + ")");
+    private static IllegalArgumentException malformed(long line, String problem) {
+        return new IllegalArgumentException("line " + line + ": " + problem);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.connectionrelay.core.SettingKind;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
 
@@ -22,23 +23,33 @@ public final class StatusMapping {
         this.mapping = mapping;
     }
 
+    /** What relay.vendor.VENDOR.status-mapping takes, checked with every other setting at startup. */
+    public static final SettingKind FORM = SettingKind.parsedBy("pairs of a vendor status and ACTIVE, PENDING or "
+            + "INACTIVE, separated by commas, like 'ACTIVE:ACTIVE,DEACTIVATED:INACTIVE'", StatusMapping::parse);
+
     public static StatusMapping forVendor(Settings settings, String vendor, String defaults) {
         String key = "relay.vendor." + vendor + ".status-mapping";
         String text = settings.get(key, defaults);
+        FORM.check(key, text);
+        return new StatusMapping(key, parse(text));
+    }
+
+    private static Map<String, CanonicalStatus> parse(String text) {
         Map<String, CanonicalStatus> mapping = new LinkedHashMap<>();
         for (String pair : text.split(",")) {
             int colon = pair.lastIndexOf(':');
             if (colon < 1) {
-                throw Settings.invalid(key, text, "pairs like 'ACTIVE:ACTIVE,DEACTIVATED:INACTIVE'");
+                throw new IllegalArgumentException("'" + pair.trim() + "' has no vendor status before a ':'");
             }
             String canonical = pair.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
             try {
                 mapping.put(normalize(pair.substring(0, colon)), CanonicalStatus.valueOf(canonical));
             } catch (IllegalArgumentException e) {
-                throw Settings.invalid(key, text, "pairs whose right side is ACTIVE, PENDING or INACTIVE");
+                throw new IllegalArgumentException("'" + pair.trim() + "' maps to '" + canonical
+                        + "', which is not a canonical status");
             }
         }
-        return new StatusMapping(key, mapping);
+        return mapping;
     }
 
     public CanonicalStatus map(String vendorStatus) {

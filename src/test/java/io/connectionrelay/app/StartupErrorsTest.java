@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.connectionrelay.support.ChildRelay;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +23,8 @@ class StartupErrorsTest {
 
     static final String STACK_FRAME = "\tat ";
     static final String PASSWORD = "Pg-s3cret-9f1";
+    /** Camel's shutdown hook announces a SIGTERM whenever the JVM exits while it runs; none is sent here. */
+    static final String SIGTERM = "SIGTERM";
 
     @TempDir
     Path work;
@@ -69,6 +73,101 @@ class StartupErrorsTest {
                 .contains("Missing setting relay.email.smtp.host (environment variable RELAY_EMAIL_SMTP_HOST)");
     }
 
+    /** What each stage reads for itself (rows of a file, pairs, channel names) is reported with the rest. */
+    @Test
+    void theStagesOwnChecksAreReportedWithTheOthersInOneRun() throws Exception {
+        Path directory = work.resolve("account-managers.csv");
+        Files.writeString(directory, "match_field,match_value,manager_name,manager_email\n"
+                + "region,EMEA,Ana,ana@example.com\n");
+        ChildRelay relay = ChildRelay.in(work)
+                .set("relay.sources", "crux-b")
+                .set("relay.source.crux-b.vendor", "crux")
+                .set("relay.source.crux-b.base-url", "https://api.cruxconnect.com")
+                .set("relay.source.crux-b.token", "a-token")
+                .set("relay.source.crux-b.period", "0s")
+                .set("relay.enrich.directory-file", directory.toString())
+                .set("relay.vendor.crux.status-mapping", "ACTIVE")
+                .set("relay.routing.pending", "fax")
+                .set("relay.routing.inactive", "csv");
+
+        Result result = run(relay);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).doesNotContain(STACK_FRAME).doesNotContain(SIGTERM)
+                .contains("connection-relay cannot start: 4 configuration problems")
+                .contains("relay.source.crux-b.period (environment variable RELAY_SOURCE_CRUX_B_PERIOD) is '0s'")
+                .contains("relay.enrich.directory-file (environment variable RELAY_ENRICH_DIRECTORY_FILE) is '"
+                        + directory + "'", "line 2: match_field 'region' is not one of source,")
+                .contains("relay.vendor.crux.status-mapping (environment variable RELAY_VENDOR_CRUX_STATUS_MAPPING) is "
+                        + "'ACTIVE' but must be pairs", "'ACTIVE' has no vendor status before a ':'")
+                .contains("relay.routing.pending (environment variable RELAY_ROUTING_PENDING) is 'fax' but must be "
+                        + "channels that exist; known channels are csv, email, webhook");
+    }
+
+    @Test
+    void anUnknownChannelAndABadSigningSecretAreReportedTogether() throws Exception {
+        ChildRelay relay = terminalSource()
+                .set("relay.routing.active", "csv,fax")
+                .set("relay.routing.pending", "csv")
+                .set("relay.routing.inactive", "webhook")
+                .set("relay.webhook.subscribers", "crm")
+                .set("relay.webhook.subscriber.crm.url", "https://crm.example.com/hooks")
+                .set("relay.webhook.subscriber.crm.secret", PASSWORD);
+
+        Result result = run(relay);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).doesNotContain(STACK_FRAME).doesNotContain(PASSWORD)
+                .contains("connection-relay cannot start: 2 configuration problems")
+                .contains("relay.routing.active (environment variable RELAY_ROUTING_ACTIVE) is 'csv,fax'")
+                .contains("relay.webhook.subscriber.crm.secret (environment variable RELAY_WEBHOOK_SUBSCRIBER_CRM_SECRET)"
+                        + " is '****' but must be a Standard Webhooks signing secret", "starts with whsec_");
+    }
+
+    @Test
+    void theProdProfileWithNothingSetAsksForSourcesToo() throws Exception {
+        Result result = run(ChildRelay.in(work));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).doesNotContain(STACK_FRAME)
+                .contains("connection-relay cannot start: 3 configuration problems")
+                .contains("Missing setting relay.sources (environment variable RELAY_SOURCES)")
+                .contains("Missing setting relay.email.from (environment variable RELAY_EMAIL_FROM)")
+                .contains("Missing setting relay.email.smtp.host (environment variable RELAY_EMAIL_SMTP_HOST)");
+    }
+
+    /** The spool folder is claimed before the dead-letter folder is checked: the failure must not leave it behind. */
+    @Test
+    void aProblemFoundOnceStartupIsUnderWayLeavesNoSpoolFolderAndNoWordOfASignal() throws Exception {
+        Path notAFolder = Files.writeString(work.resolve("not-a-folder"), "");
+        ChildRelay relay = terminalSource()
+                .set("relay.routing.pending", "csv")
+                .set("relay.routing.inactive", "csv")
+                .set("relay.dead-letter.folder", notAFolder.resolve("dead-letter").toString());
+
+        Result result = run(relay);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).doesNotContain(STACK_FRAME).doesNotContain(SIGTERM)
+                .contains("connection-relay cannot start: a configuration problem")
+                .contains("relay.dead-letter.folder (environment variable RELAY_DEAD_LETTER_FOLDER)");
+        try (Stream<Path> left = Files.list(work.resolve("spool"))) {
+            assertThat(left).as("spool folders and locks left behind").isEmpty();
+        }
+    }
+
+    /** Logback starts before the settings are read: a format it cannot use must not bury the message in its status. */
+    @Test
+    void anUnknownLogFormatIsTheFirstThingPrinted() throws Exception {
+        Result result = run(ChildRelay.in(work).set("relay.log.format", "xml"));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).startsWith("connection-relay cannot start: 4 configuration problems\n")
+                .contains("relay.log.format (environment variable RELAY_LOG_FORMAT) is 'xml' but must be one of text, "
+                        + "json")
+                .doesNotContain("logback");
+    }
+
     @Test
     void anUnknownProfileNamesItsVariableAndTheProfilesThere() throws Exception {
         Result result = run(ChildRelay.in(work).set("relay.profile", "nope"), "--once");
@@ -114,9 +213,18 @@ class StartupErrorsTest {
                 .contains("Cannot open the state database");
     }
 
+    /** A Terminal source with all it needs, so the relay has something to poll. */
+    private ChildRelay terminalSource() {
+        return ChildRelay.in(work)
+                .set("relay.sources", "fleet")
+                .set("relay.source.fleet.vendor", "terminal")
+                .set("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1")
+                .set("relay.source.fleet.api-key", "key-123456");
+    }
+
     /** Everything else the prod profile needs, so the database is the one problem. */
     private ChildRelay database(String url) {
-        return ChildRelay.in(work)
+        return terminalSource()
                 .set("relay.routing.pending", "csv")
                 .set("relay.routing.inactive", "csv")
                 .set("relay.state.jdbc-url", url)

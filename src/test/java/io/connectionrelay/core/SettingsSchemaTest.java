@@ -1,6 +1,7 @@
 package io.connectionrelay.core;
 
 import io.connectionrelay.app.RelayApplication;
+import io.connectionrelay.app.SettingForms;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.core.SettingsSchema;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,11 +51,15 @@ class SettingsSchemaTest {
         Properties deployment = new Properties();
         if (profile.equals("prod")) {
             // what the prod profile documents as required from the environment (email is routed)
+            deployment.put("relay.sources", "fleet");
+            deployment.put("relay.source.fleet.vendor", "terminal");
+            deployment.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+            deployment.put("relay.source.fleet.api-key", "key-123456");
             deployment.put("relay.email.from", "Relay <relay@example.com>");
             deployment.put("relay.email.smtp.host", "smtp.example.com");
         }
 
-        assertThat(SettingsSchema.problems(settings(profile, deployment))).isEmpty();
+        assertThat(SettingsSchema.problems(settings(profile, deployment), SettingForms.all())).isEmpty();
     }
 
     @ParameterizedTest
@@ -79,11 +84,59 @@ class SettingsSchemaTest {
     @Test
     void aDisabledSourceNeedsNothingMoreThanItsSwitch() {
         Properties deployment = new Properties();
-        deployment.put("relay.sources", "old");
+        deployment.put("relay.sources", "old,fleet");
         deployment.put("relay.source.old.enabled", "false");
+        deployment.put("relay.source.fleet.vendor", "terminal");
+        deployment.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+        deployment.put("relay.source.fleet.api-key", "key-123456");
         deployment.put("relay.routing.pending", "csv");
 
-        assertThat(SettingsSchema.problems(settings("prod", deployment))).isEmpty();
+        assertThat(SettingsSchema.problems(settings("prod", deployment), SettingForms.all())).isEmpty();
+    }
+
+    @Test
+    void whatOnlyAStageCanReadIsCheckedWithEverythingElse() {
+        Properties deployment = new Properties();
+        deployment.put("relay.sources", "fleet");
+        deployment.put("relay.source.fleet.vendor", "terminal");
+        deployment.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+        deployment.put("relay.source.fleet.api-key", "key-123456");
+        deployment.put("relay.vendor.terminal.status-mapping", "connected:ACTIVE,archived:GONE");
+        deployment.put("relay.email.from", "ops@example.com, sales@example.com");
+        deployment.put("relay.email.smtp.host", "smtp.example.com");
+        deployment.put("relay.email.templates-folder", "config");
+        deployment.put("relay.webhook.subscribers", "crm");
+        deployment.put("relay.webhook.subscriber.crm.url", "https://crm.example.com/hooks");
+        deployment.put("relay.webhook.subscriber.crm.secret", "whsec_c2hvcnQ=");
+        deployment.put("relay.webhook.subscriber.crm.statuses", "ACTIVE,DELETED");
+        deployment.put("relay.webhook.watch-fields", "accountManager.mail");
+
+        assertThat(SettingsSchema.problems(settings("prod", deployment), SettingForms.all())).satisfiesExactly(
+                p -> assertThat(p).contains("relay.vendor.terminal.status-mapping (environment variable "
+                        + "RELAY_VENDOR_TERMINAL_STATUS_MAPPING) is 'connected:ACTIVE,archived:GONE'",
+                        "'archived:GONE' maps to 'GONE', which is not a canonical status"),
+                p -> assertThat(p).contains("relay.email.from (environment variable RELAY_EMAIL_FROM)",
+                        "one mail address"),
+                p -> assertThat(p).contains("relay.email.templates-folder (environment variable "
+                        + "RELAY_EMAIL_TEMPLATES_FOLDER) is 'config'", "is missing"),
+                p -> assertThat(p).contains("relay.webhook.subscriber.crm.secret (environment variable "
+                        + "RELAY_WEBHOOK_SUBSCRIBER_CRM_SECRET) is '****'").doesNotContain("c2hvcnQ"),
+                p -> assertThat(p).contains("relay.webhook.subscriber.crm.statuses (environment variable "
+                        + "RELAY_WEBHOOK_SUBSCRIBER_CRM_STATUSES) is 'ACTIVE,DELETED'"),
+                p -> assertThat(p).contains("relay.webhook.watch-fields (environment variable "
+                        + "RELAY_WEBHOOK_WATCH_FIELDS) is 'accountManager.mail'"));
+    }
+
+    @Test
+    void aRelayWithoutAnEnabledSourceIsMisconfigured() {
+        Properties disabled = new Properties();
+        disabled.put("relay.sources", "old");
+        disabled.put("relay.source.old.enabled", "false");
+        disabled.put("relay.routing.pending", "csv");
+
+        assertThat(SettingsSchema.problems(settings("prod", disabled), SettingForms.all())).containsExactly(
+                "Setting relay.sources (environment variable RELAY_SOURCES) is 'old' but must be a list with at least "
+                        + "one enabled source (every one listed has relay.source.NAME.enabled=false)");
     }
 
     @ParameterizedTest

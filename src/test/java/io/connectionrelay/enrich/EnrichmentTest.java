@@ -122,7 +122,9 @@ class EnrichmentTest extends RelayTestSupport {
         RelayApplication.configure(main.configure());
 
         assertThatThrownBy(main::start)
-                .hasMessageContaining(broken + " line 3: match_field 'region' is not one of");
+                .hasMessageContaining("relay.enrich.directory-file (environment variable RELAY_ENRICH_DIRECTORY_FILE) is '"
+                        + broken + "'")
+                .hasMessageContaining("line 3: match_field 'region' is not one of");
         main.stop();
     }
 }

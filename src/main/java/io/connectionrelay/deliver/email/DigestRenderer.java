@@ -20,6 +20,7 @@ import java.util.Map;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.MustacheException;
 import com.github.mustachejava.MustacheFactory;
+import io.connectionrelay.core.SettingKind;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.deliver.export.CsvColumns;
 import io.connectionrelay.deliver.export.FormulaGuard;
@@ -49,6 +50,14 @@ public class DigestRenderer {
     static final String TEXT = "digest.txt.mustache";
     static final String HTML = "digest.html.mustache";
     static final String TEMPLATES_KEY = "relay.email.templates-folder";
+
+    /** What relay.email.templates-folder takes when email is routed, checked with every other setting at startup. */
+    public static final SettingKind TEMPLATES = SettingKind.parsedBy("a folder holding the digest templates "
+            + SUBJECT + ", " + TEXT + " and " + HTML, folder -> requireTemplates(Path.of(folder)));
+
+    /** What relay.email.from takes, checked with every other setting at startup. */
+    public static final SettingKind FROM = SettingKind.parsedBy("one mail address such as "
+            + "Connection Relay <relay@example.com>", DigestRenderer::address);
     private static final DateTimeFormatter CSV_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     private final Path templates;
@@ -69,10 +78,13 @@ public class DigestRenderer {
 
     /** Fails at startup, naming the setting, when a template is missing. */
     void checkTemplates() {
+        TEMPLATES.check(TEMPLATES_KEY, templates.toString());
+    }
+
+    private static void requireTemplates(Path folder) {
         for (String name : List.of(SUBJECT, TEXT, HTML)) {
-            if (!Files.isRegularFile(templates.resolve(name))) {
-                throw Settings.invalid(TEMPLATES_KEY, templates.toString(), "a folder holding the digest templates "
-                        + SUBJECT + ", " + TEXT + " and " + HTML + " (" + name + " is missing)");
+            if (!Files.isRegularFile(folder.resolve(name))) {
+                throw new IllegalArgumentException(name + " is missing");
             }
         }
     }
@@ -165,6 +177,11 @@ public class DigestRenderer {
 
     private static InternetAddress fromAddress(Settings settings) {
         String value = settings.get("relay.email.from", "connection-relay@localhost");
+        FROM.check("relay.email.from", value);
+        return address(value);
+    }
+
+    private static InternetAddress address(String value) {
         try {
             InternetAddress[] parsed = InternetAddress.parse(HeaderText.oneLine(value), true);
             if (parsed.length != 1) {
@@ -173,8 +190,7 @@ public class DigestRenderer {
             parsed[0].validate();
             return parsed[0];
         } catch (AddressException e) {
-            throw Settings.invalid("relay.email.from", value, "one mail address such as "
-                    + "Connection Relay <relay@example.com> (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.connectionrelay.core.SettingKind;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
 
@@ -25,15 +26,17 @@ public final class WatchedFields {
     public static final String KEY = "relay.webhook.watch-fields";
     static final String STATUS = "status";
 
+    /** What relay.webhook.watch-fields takes, checked with every other setting at startup. */
+    public static final SettingKind FORM = SettingKind.of("fields of the canonical record such as status, "
+            + "vendorStatus, accountManager.email or lastSync.status",
+            fields -> Settings.parseList(fields).stream().allMatch(WatchedFields::isRecordField));
+
     private final List<String> paths = new ArrayList<>();
 
     public WatchedFields(Settings settings) {
+        FORM.check(KEY, settings.get(KEY, ""));
         paths.add(STATUS);
         for (String path : settings.getList(KEY)) {
-            if (!isRecordField(path)) {
-                throw Settings.invalid(KEY, settings.get(KEY, ""), "fields of the canonical record such as "
-                        + "status, vendorStatus, accountManager.email or lastSync.status");
-            }
             if (!paths.contains(path)) {
                 paths.add(path);
             }

@@ -3,6 +3,7 @@ package io.connectionrelay.deliver.webhook;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.connectionrelay.core.ConfigurationException;
+import io.connectionrelay.core.SettingKind;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
 
@@ -24,17 +25,22 @@ public class WebhookSubscribers {
 
     public static final String LIST = "relay.webhook.subscribers";
 
+    /** What relay.webhook.subscribers, and each subscriber's secret and statuses, take: checked with every other setting. */
+    public static final SettingKind IDS = SettingKind.of("subscriber ids of letters, digits, '-' and '_' (they name "
+            + "queues and routes)", ids -> Settings.parseList(ids).stream().allMatch(id -> id.matches("[A-Za-z0-9_-]{1,64}")));
+    public static final SettingKind SECRET = SettingKind.parsedBy("a Standard Webhooks signing secret (whsec_ "
+            + "followed by base64)", WebhookSigner::fromSecret);
+    public static final SettingKind STATUSES = SettingKind.of("canonical statuses: ACTIVE, PENDING, INACTIVE",
+            statuses -> Settings.parseList(statuses).stream().allMatch(WebhookSubscribers::isStatus));
+
     private final Map<String, WebhookSubscriber> byId = new LinkedHashMap<>();
 
     public WebhookSubscribers(Settings settings) {
         Duration timeout = settings.getDuration("relay.webhook.timeout", Duration.ofSeconds(10));
         int maxRetries = settings.getInt("relay.webhook.max-retries", 5);
         int concurrency = settings.getInt("relay.webhook.concurrency", 20);
+        IDS.check(LIST, settings.get(LIST, ""));
         for (String id : settings.getList(LIST)) {
-            if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw Settings.invalid(LIST, settings.get(LIST, ""),
-                        "subscriber ids of letters, digits, '-' and '_' (they name queues and routes)");
-            }
             byId.put(id, read(settings, id, timeout, maxRetries, concurrency));
         }
     }
@@ -93,23 +99,18 @@ public class WebhookSubscribers {
     private static WebhookSigner signer(Settings settings, String key, String id) {
         String secret = settings.require(key, "webhook subscriber " + id
                 + "'s Standard Webhooks signing secret (whsec_ followed by base64)");
-        try {
-            return WebhookSigner.fromSecret(secret);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("Setting " + key + " (environment variable " + Settings.envName(key)
-                    + ") is not a usable signing secret: " + e.getMessage());
-        }
+        SECRET.check(key, secret);
+        return WebhookSigner.fromSecret(secret);
     }
 
     private static Set<CanonicalStatus> statuses(Settings settings, String key) {
+        STATUSES.check(key, settings.get(key, ""));
         Set<CanonicalStatus> statuses = new LinkedHashSet<>();
-        for (String name : settings.getList(key)) {
-            try {
-                statuses.add(CanonicalStatus.valueOf(name.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw Settings.invalid(key, settings.get(key, ""), "canonical statuses: ACTIVE, PENDING, INACTIVE");
-            }
-        }
+        settings.getList(key).forEach(name -> statuses.add(CanonicalStatus.valueOf(name.toUpperCase(Locale.ROOT))));
         return statuses;
+    }
+
+    private static boolean isStatus(String name) {
+        return Arrays.stream(CanonicalStatus.values()).anyMatch(s -> s.name().equalsIgnoreCase(name));
     }
 }

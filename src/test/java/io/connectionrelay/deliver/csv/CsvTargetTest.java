@@ -95,9 +95,14 @@ class CsvTargetTest {
         private static String problems(Map<String, String> settings) {
             DefaultCamelContext context = new DefaultCamelContext();
             Properties properties = new Properties();
+            // a source, which every relay needs, so the CSV settings' problems are the only ones
+            properties.put("relay.sources", "fleet");
+            properties.put("relay.source.fleet.vendor", "terminal");
+            properties.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+            properties.put("relay.source.fleet.api-key", "key-123456");
             properties.putAll(settings);
             context.getPropertiesComponent().setOverrideProperties(properties);
-            return String.join("\n", SettingsSchema.problems(new Settings(context)));
+            return String.join("\n", SettingsSchema.problems(new Settings(context), Map.of()));
         }
     }
 
