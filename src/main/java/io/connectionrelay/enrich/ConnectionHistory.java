@@ -39,8 +39,8 @@ public class ConnectionHistory implements Service {
 
     static final String TABLE = "relay_connection_history";
     /**
-     * By connection id alone, the source checked on the rows: with "source = ?" as well, H2 picks the
-     * primary key for it and scans every row of the source, testing the IN list on each.
+     * By connection id alone, the key's first column (V9), the source checked on the rows: an IN
+     * list on the key's second column would have H2 scan every row of the source.
      */
     private static final String SELECT = "SELECT source, connection_id, status, previous_status, status_since FROM "
             + TABLE + " WHERE connection_id IN (%s)";
