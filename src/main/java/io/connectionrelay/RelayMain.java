@@ -3,12 +3,12 @@ package io.connectionrelay;
 import java.util.Arrays;
 import java.util.List;
 
-import io.connectionrelay.deadletter.DeadLetterCommands;
-import io.connectionrelay.runtime.LogFormat;
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
-import io.connectionrelay.runtime.StartupFailure;
-import io.connectionrelay.trace.TraceCommand;
+import io.connectionrelay.app.DeadLetterCommands;
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.app.RelayApplication;
+import io.connectionrelay.app.StartupFailure;
+import io.connectionrelay.app.TraceCommand;
+import io.connectionrelay.core.LogFormat;
 import org.apache.camel.main.Main;
 
 /**
@@ -29,7 +29,7 @@ public final class RelayMain {
     }
 
     public static void main(String[] args) {
-        LogFormat.chooseBeforeLogging(RelayApplication.profile());
+        LogFormat.chooseBeforeLogging(RelayApplication.profile(), RelayApplication.configDir());
         Main main = new Main();
         try {
             run(main, Arrays.asList(args));

@@ -1,13 +1,13 @@
 package io.connectionrelay.app;
 
+import java.time.Duration;
+
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetterPolicy;
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.normalize.MalformedPayloadException;
-import io.connectionrelay.poll.TerminalPages;
+import io.connectionrelay.core.MalformedPayloadException;
+import io.connectionrelay.core.RetryDelay;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.poll.UpstreamException;
-import io.connectionrelay.poll.UpstreamRetryDelay;
-import io.connectionrelay.runtime.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -22,7 +22,7 @@ import org.apache.camel.model.RouteConfigurationDefinition;
  * and webhook channels declare theirs beside their code (EmailRetryConfiguration,
  * WebhookRetryConfiguration), with the same {@link DeadLetterPolicy}.
  * <ul>
- *   <li>upstream: a source's poll. Transient answers retried with {@link UpstreamRetryDelay}'s
+ *   <li>upstream: a source's poll. Transient answers retried with {@link RetryDelay}'s
  *       backoff, a 401 once with fresh credentials; a failed poll is dead-lettered whole and its
  *       cycle fails (channels discard what they gathered);</li>
  *   <li>upstream-record: a per-record upstream call (Terminal's details): the same retries, then
@@ -50,12 +50,13 @@ public class FailurePolicies extends RouteConfigurationBuilder {
                 // a digest that could not be rendered: its replay is traced for each connection it lists
                 .process(DeadLetterPolicy.stage("deliver").keepProperties(ConnectionTrace.DIGEST_CONNECTIONS))
                 .end();
-        csv();
+        csv(settings);
     }
 
     private void upstream(Settings settings) {
         int retries = settings.getInt("relay.upstream.retry.max-retries", 5);
-        UpstreamRetryDelay beforeRetry = UpstreamRetryDelay.fromSettings(settings);
+        RetryDelay beforeRetry = RetryDelay.fromSettings(settings, "relay.upstream.retry", Duration.ofSeconds(1),
+                Duration.ofSeconds(30)).atOnceFor(UpstreamException.Unauthorized.class);
 
         DeadLetterPolicy poll = DeadLetterPolicy.stage("poll").answerStatusFor(MalformedPayloadException.class);
         RouteConfigurationDefinition cycle = routeConfiguration("upstream");
@@ -74,7 +75,7 @@ public class FailurePolicies extends RouteConfigurationBuilder {
 
         DeadLetterPolicy record = DeadLetterPolicy.stage("enrich")
                 .replayUri(exchange -> "direct:poll-" + CycleContext.of(exchange).source())
-                .keepProperties(TerminalPages.ONLY_CONNECTION);
+                .keepProperties(CycleContext.ONLY_CONNECTION);
         RouteConfigurationDefinition perRecord = routeConfiguration("upstream-record");
         retrying(perRecord, retries, beforeRetry).process(record).end();
         reauthenticating(perRecord, beforeRetry).process(record).end();
@@ -82,7 +83,7 @@ public class FailurePolicies extends RouteConfigurationBuilder {
     }
 
     private static OnExceptionDefinition retrying(RouteConfigurationDefinition configuration,
-            int retries, UpstreamRetryDelay beforeRetry) {
+            int retries, RetryDelay beforeRetry) {
         return configuration.onException(UpstreamException.Transient.class)
                 .maximumRedeliveries(retries)
                 .redeliveryDelay(0)
@@ -94,7 +95,7 @@ public class FailurePolicies extends RouteConfigurationBuilder {
     }
 
     private static OnExceptionDefinition reauthenticating(
-            RouteConfigurationDefinition configuration, UpstreamRetryDelay beforeRetry) {
+            RouteConfigurationDefinition configuration, RetryDelay beforeRetry) {
         return configuration.onException(UpstreamException.Unauthorized.class)
                 .maximumRedeliveries(1)
                 .redeliveryDelay(0)
@@ -109,7 +110,7 @@ public class FailurePolicies extends RouteConfigurationBuilder {
      * failure the staged copy is removed. SFTP failures (server down, timeouts, refused login or host key) are retried first;
      * a refused file name is not worth retrying.
      */
-    private void csv() {
+    private void csv(Settings settings) {
         DeadLetterPolicy publish = DeadLetterPolicy.stage("csv").channel("csv").keepHeaders(Exchange.FILE_NAME);
         routeConfiguration("csv-publish")
                 .onException(Exception.class).logStackTrace(false).handled(true)
@@ -123,10 +124,13 @@ public class FailurePolicies extends RouteConfigurationBuilder {
                 .bean("csvExport", "cleanUp")
                 .end();
         sftp.onException(Exception.class)
-                // relay.csv.sftp.retry.*, built by CsvTarget
-                .redeliveryPolicyRef("csvSftpRedelivery")
-                // Camel drops its retry counter before a handled onException: keep it for the entry
-                .onExceptionOccurred(new AttemptCount())
+                .maximumRedeliveries(settings.getInt("relay.csv.sftp.retry.max-retries", 5))
+                .redeliveryDelay(0)
+                .onExceptionOccurred(RetryDelay.fromSettings(settings, "relay.csv.sftp.retry", Duration.ofSeconds(2),
+                        Duration.ofMinutes(1)))
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logRetryAttempted(true)
+                .logStackTrace(false)
                 .handled(true)
                 .bean("relayMetrics", "failed('csv', ${exchangeProperty.relayTarget})")
                 .process(publish)

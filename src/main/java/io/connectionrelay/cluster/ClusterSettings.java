@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 
 /**
  * relay.cluster.*: whether this process is one of several replicas sharing one PostgreSQL state

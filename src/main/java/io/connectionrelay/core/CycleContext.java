@@ -22,6 +22,8 @@ public final class CycleContext {
     public static final String SOURCE = "relaySource";
     public static final String VENDOR = "relayVendor";
     public static final String CYCLE = "relayCycle";
+    /** Set when a cycle polls one connection only (a replayed record polls its source for it). */
+    public static final String ONLY_CONNECTION = "relayOnlyConnection";
 
     private final String source;
     private final String vendor;
@@ -44,7 +46,9 @@ public final class CycleContext {
 
     /** Starts a cycle of this source on the exchange that polls it (the source templates' first step). */
     public static void begin(Exchange exchange, String source, String vendor) {
-        exchange.setProperty(PROPERTY, started(source, vendor, false));
+        // a replayed record polls its source for that connection alone: not a snapshot of the source
+        boolean oneConnection = exchange.getProperty(ONLY_CONNECTION) != null;
+        exchange.setProperty(PROPERTY, started(source, vendor, oneConnection));
     }
 
     /** A cycle holding only what a replay sends: channels must not present it as a full snapshot. */

@@ -16,7 +16,7 @@ import org.apache.camel.ProducerTemplate;
  * nothing when no replayed record reached it. Entries of a whole poll replay themselves into a new
  * (full) cycle.
  */
-final class ReplayCycles {
+public final class ReplayCycles {
 
     /** Stages whose payload is one record (or one vendor element) inside a cycle. */
     static final Set<String> RECORD_STAGES = Set.of("normalize", "enrich", "route", "deliver");
@@ -29,13 +29,13 @@ final class ReplayCycles {
     }
 
     /** A record entry whose replay polls its source again (Terminal's details call) runs in that poll's own cycle. */
-    static boolean inCycle(DeadLetterEntry entry) {
+    public static boolean inCycle(DeadLetterEntry entry) {
         return RECORD_STAGES.contains(entry.stage()) && entry.source() != null
                 && (entry.replayUri() == null || !entry.replayUri().startsWith("direct:poll-"));
     }
 
     /** Puts a record-level entry's exchange into its source's replay cycle. */
-    void join(DeadLetterEntry entry, Exchange exchange) {
+    public void join(DeadLetterEntry entry, Exchange exchange) {
         if (!inCycle(entry)) {
             return;
         }
@@ -48,7 +48,7 @@ final class ReplayCycles {
     }
 
     /** The entry's replay went through: its cycle has something to publish. */
-    void wentThrough(DeadLetterEntry entry) {
+    public void wentThrough(DeadLetterEntry entry) {
         if (inCycle(entry)) {
             bySource.get(entry.source()).wentThrough++;
         }
@@ -58,7 +58,7 @@ final class ReplayCycles {
      * Ends every replay cycle as a poll cycle ends, so channels publish what they gathered; a
      * cycle in which every replay failed again ends as a failed one, so nothing empty is published.
      */
-    void end(ProducerTemplate producer) {
+    public void end(ProducerTemplate producer) {
         bySource.values().forEach(cycle -> producer.send(
                 cycle.wentThrough > 0 ? "direct:cycle-end" : "direct:cycle-failed", exchange -> {
                     cycle.context.counted(cycle.wentThrough);

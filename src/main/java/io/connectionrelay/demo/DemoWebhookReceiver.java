@@ -3,9 +3,9 @@ package io.connectionrelay.demo;
 import java.time.Clock;
 import java.util.Optional;
 
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.deliver.webhook.WebhookEvent;
 import io.connectionrelay.deliver.webhook.WebhookSigner;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

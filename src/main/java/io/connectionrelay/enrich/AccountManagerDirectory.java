@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.connectionrelay.core.ConfigurationException;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
-import io.connectionrelay.runtime.ConfigurationException;
-import io.connectionrelay.runtime.Settings;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
 import static io.connectionrelay.normalize.JsonFields.required;
@@ -11,10 +12,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
-import io.connectionrelay.runtime.Settings;
 
 /**
  * One element of Crux's GET /timp/organizations/connections/ to the canonical record.

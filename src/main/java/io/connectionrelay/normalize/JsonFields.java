@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

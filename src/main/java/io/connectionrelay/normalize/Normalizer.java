@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

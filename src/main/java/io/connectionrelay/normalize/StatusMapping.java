@@ -1,11 +1,12 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.runtime.Settings;
 
 /**
  * A vendor's status values mapped to canonical ones, from relay.vendor.VENDOR.status-mapping,

@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
 import static io.connectionrelay.normalize.JsonFields.required;
@@ -9,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.Settings;
 
 /**
  * One Terminal connection (a GET /connections item with what GET /connections/current adds) to the

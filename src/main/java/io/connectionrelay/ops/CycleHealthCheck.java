@@ -3,7 +3,7 @@ package io.connectionrelay.ops;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

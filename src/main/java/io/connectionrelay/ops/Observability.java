@@ -5,8 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import io.connectionrelay.runtime.RunSummary;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.cluster.ClusteredSchedules;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.util.StringHelper;

@@ -8,9 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.connectionrelay.normalize.RecordMappingException;
 import io.connectionrelay.core.CycleContext;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.RecordMappingException;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.NoTypeConversionAvailableException;
@@ -46,7 +46,7 @@ public class TerminalCurrentConnection implements AggregationStrategy {
         if (id == null) {
             throw new RecordMappingException("a Terminal connection has no 'id'");
         }
-        exchange.setProperty(TerminalPages.ONLY_CONNECTION, id);
+        exchange.setProperty(CycleContext.ONLY_CONNECTION, id);
         String token = tokens == null ? null : tokens.get(id);
         if (token == null) {
             throw new RecordMappingException("Terminal connection " + id

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.connectionrelay.normalize.MalformedPayloadException;
 import io.connectionrelay.core.CycleContext;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.MalformedPayloadException;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,8 +33,6 @@ public class TerminalPages {
     public static final String CURSOR = "relayPageCursor";
     /** True while another page is to be read. */
     public static final String MORE = "relayMorePages";
-    /** Set when a dead-lettered record is replayed: the cycle delivers that connection only. */
-    public static final String ONLY_CONNECTION = "relayOnlyConnection";
     /** id to connection token for the current page. Deliberately not a relay* property: never saved. */
     public static final String TOKENS = "terminalConnectionTokens";
 
@@ -80,7 +78,7 @@ public class TerminalPages {
             throw malformed(exchange, "'next' repeats the cursor of this page, so paging would never end");
         }
 
-        String only = exchange.getProperty(ONLY_CONNECTION, String.class);
+        String only = exchange.getProperty(CycleContext.ONLY_CONNECTION, String.class);
         Map<String, String> tokens = new HashMap<>();
         List<JsonNode> items = new ArrayList<>(results.size());
         for (JsonNode item : results) {

@@ -3,7 +3,7 @@ package io.connectionrelay.poll;
 import java.util.Map;
 import java.util.Set;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 
 /** Each vendor's {@link UpstreamAuth}, registered by name where the application is wired. */
 public final class UpstreamAuths {

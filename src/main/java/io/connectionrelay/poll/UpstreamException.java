@@ -4,29 +4,11 @@ import java.time.Duration;
 
 import io.connectionrelay.core.HttpFailure;
 
-/**
- * An upstream call failed, classified by {@link io.connectionrelay.core.HttpAnswer}. Carries what
- * the dead-letter entry records: the HTTP status (0 for an I/O failure) and the start of the body.
- */
-public class UpstreamException extends Exception implements HttpFailure {
-
-    private final int httpStatus;
-    private final String responseBody;
+/** An upstream call failed. */
+public class UpstreamException extends HttpFailure {
 
     public UpstreamException(String message, int httpStatus, String responseBody, Throwable cause) {
-        super(message, cause);
-        this.httpStatus = httpStatus;
-        this.responseBody = responseBody;
-    }
-
-    @Override
-    public int httpStatus() {
-        return httpStatus;
-    }
-
-    @Override
-    public String responseBody() {
-        return responseBody;
+        super(message, httpStatus, responseBody, cause);
     }
 
     /** 408, 429, 5xx or an I/O error: worth retrying after a delay, at least Retry-After when the upstream sent one. */
@@ -43,7 +25,8 @@ public class UpstreamException extends Exception implements HttpFailure {
         }
 
         /** Null when the upstream did not say. */
-        public Duration getRetryAfter() {
+        @Override
+        public Duration retryAfter() {
             return retryAfter;
         }
     }

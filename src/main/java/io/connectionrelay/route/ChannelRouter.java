@@ -1,5 +1,6 @@
 package io.connectionrelay.route;
 
+import io.connectionrelay.core.RoutingTable;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -9,9 +10,9 @@ import java.util.Map;
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.ops.CycleLog;
 import io.connectionrelay.ops.RelayMetrics;
-import io.connectionrelay.trace.ConnectionTrace;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
+import io.connectionrelay.trace.ConnectionTrace;
 
 /**
  * The route stage: a chunk of enriched records in, one chunk per channel out, each holding the

@@ -3,7 +3,6 @@ package io.connectionrelay.trace;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,8 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetter;
-import io.connectionrelay.deadletter.DeadLetterEntry;
-import io.connectionrelay.poll.TerminalPages;
 import io.connectionrelay.record.ConnectionRecord;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -160,8 +157,11 @@ public class ConnectionTrace {
         }
         Map<String, Object> detail = TraceEvent.details("recipient", recipient, "messageId", messageId,
                 "replayOf", exchange.getProperty(DeadLetter.REPLAY_OF, String.class));
+        // one digest tells of several sources' connections: it belongs to none of their cycles,
+        // whichever cycle's end happened to send it
         for (Subject subject : digestSubjects(exchange)) {
-            record(exchange, subject, "email", "sent", detail);
+            writer.record(new TraceEvent(clock.instant(), subject.connectionId(), subject.source(), null, "email",
+                    "sent", detail));
         }
     }
 
@@ -170,13 +170,13 @@ public class ConnectionTrace {
      * the failure concerns (a digest's list, a record or chunk, a webhook event's connection, the
      * vendor element that could not be mapped), or for the whole cycle (a poll, a CSV file).
      */
-    public void deadLettered(DeadLetter letter, DeadLetterEntry entry) {
+    public void deadLettered(DeadLetter letter, String entryId, String reason, int attempts) {
         if (writer == null) {
             return;
         }
-        String step = entry.channel() != null ? entry.channel() : entry.stage();
-        Map<String, Object> detail = TraceEvent.details("deadLetterId", entry.id(), "reason", entry.error(),
-                "attempts", entry.attempts(), "httpStatus", entry.httpStatus(),
+        String step = letter.channel() != null ? letter.channel() : letter.stage();
+        Map<String, Object> detail = TraceEvent.details("deadLetterId", entryId, "reason", reason,
+                "attempts", attempts, "httpStatus", letter.httpStatus(),
                 "subscriber", letter.properties().get("relaySubscriber"),
                 "webhookId", letter.headers().get("webhook-id"));
         String cycle = letter.properties().get(CycleContext.CYCLE);
@@ -197,7 +197,7 @@ public class ConnectionTrace {
             return List.of(Subject.ofKey(webhookConnection));
         }
         String source = letter.source();
-        String only = letter.properties().get(TerminalPages.ONLY_CONNECTION);
+        String only = letter.properties().get(CycleContext.ONLY_CONNECTION);
         if (only != null) {
             return List.of(new Subject(source, only));
         }

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -18,8 +18,8 @@ import org.apache.camel.builder.RouteBuilder;
 public class TraceRoutes extends RouteBuilder {
 
     public static final String HTTP_TOKEN = "relay.trace.http-token";
-    static final int DEFAULT_LIMIT = 1000;
-    static final int MAX_LIMIT = 100_000;
+    public static final int DEFAULT_LIMIT = 1000;
+    public static final int MAX_LIMIT = 100_000;
     private static final int PRUNE_BATCH = 10_000;
     /** An answer waits this long at most for events still in the writer's queue. */
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(2);

@@ -3,7 +3,7 @@ package io.connectionrelay.bench;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.app.RelayApplication;
 import org.apache.camel.main.Main;
 
 /** The relay as --once starts it, polling one Crux source at a local payload server, with its outputs under WORK. */

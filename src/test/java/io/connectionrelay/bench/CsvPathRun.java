@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.connectionrelay.runtime.OneShotRun;
+import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.ops.RelayMetrics;
-import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.ops.RunSummary;
 import io.connectionrelay.trace.TraceWriter;
 import io.micrometer.core.instrument.Counter;
 import org.apache.camel.main.Main;

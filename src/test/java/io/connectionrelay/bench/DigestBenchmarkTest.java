@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.connectionrelay.runtime.OneShotRun;
+import io.connectionrelay.app.OneShotRun;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

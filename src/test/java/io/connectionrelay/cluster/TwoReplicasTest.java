@@ -33,8 +33,8 @@ import io.connectionrelay.support.TestPostgres;
 import io.connectionrelay.support.WebhookLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two relay processes in cluster mode on one PostgreSQL database and one upstream, as an operator

@@ -1,5 +1,6 @@
 package io.connectionrelay.deadletter;
 
+import io.connectionrelay.app.DeadLetterCommands;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
@@ -22,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.main.Main;

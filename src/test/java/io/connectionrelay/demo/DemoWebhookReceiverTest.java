@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,26 +33,15 @@ class DemoWebhookReceiverTest extends RelayTestSupport {
     @RegisterExtension
     static WireMockExtension crux = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-    private int port;
-
-    /** Lazily, like dataDir(): Camel's base class asks for the properties before field initializers run. */
-    int port() {
-        if (port == 0) {
-            port = freePort();
-        }
-        return port;
-    }
-
     @Override
     protected void testProperties(Properties p) {
         p.put("camel.main.routes-include-pattern",
                 "file:routes/poll/*.yaml,file:routes/deliver/*.yaml,file:routes/demo/webhook-receiver.yaml");
-        p.put("camel.server.enabled", "true");
-        p.put("camel.server.port", String.valueOf(port()));
+        serveManagementPort(p);
         cruxSource(p, crux.baseUrl());
         routeEverythingTo(p, "webhook");
         p.put("relay.webhook.subscribers", "crm-demo");
-        p.put("relay.webhook.subscriber.crm-demo.url", "http://127.0.0.1:" + port() + "/demo/webhooks");
+        p.put("relay.webhook.subscriber.crm-demo.url", "http://127.0.0.1:" + managementPort() + "/demo/webhooks");
         p.put("relay.webhook.subscriber.crm-demo.secret", SECRET);
         p.put("relay.demo.webhook-receiver.secret", SECRET);
         p.put("relay.demo.webhook-receiver.folder", received().toString());
@@ -100,7 +88,7 @@ class DemoWebhookReceiverTest extends RelayTestSupport {
     }
 
     int post(byte[] body, String id, long timestamp, String signature) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/demo/webhooks"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/demo/webhooks"))
                 .header("Content-Type", "application/json")
                 .header("webhook-id", id)
                 .header("webhook-timestamp", String.valueOf(timestamp))
@@ -116,14 +104,6 @@ class DemoWebhookReceiverTest extends RelayTestSupport {
         }
         try (Stream<Path> files = Files.list(received())) {
             return files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -14,9 +14,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import io.connectionrelay.core.StateDatabase;
 import io.connectionrelay.enrich.HistoryWrites.Change;
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.runtime.StateDatabase;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

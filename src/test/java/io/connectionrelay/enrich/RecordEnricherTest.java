@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.StateDatabase;
 import io.connectionrelay.enrich.AccountManagerDirectory.Field;
 import io.connectionrelay.enrich.AccountManagerDirectory.Rule;
 import io.connectionrelay.record.CanonicalStatus;
@@ -18,7 +19,6 @@ import io.connectionrelay.record.Derived;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.StateDatabase;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

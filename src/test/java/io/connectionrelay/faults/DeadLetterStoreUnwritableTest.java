@@ -33,24 +33,14 @@ import org.slf4j.LoggerFactory;
  */
 class DeadLetterStoreUnwritableTest extends FaultCase {
 
-    private int port;
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
     /** Health and metrics over HTTP, as an orchestrator and Prometheus see them. */
     @Override
     protected void fault(Properties p) {
-        p.put("camel.server.enabled", "true");
-        p.put("camel.server.host", "127.0.0.1");
-        p.put("camel.server.port", String.valueOf(port()));
+        serveManagementPort(p);
     }
 
-    /** Asked for while the context is being built, before this object's fields are initialised. */
-    private int port() {
-        if (port == 0) {
-            port = Http.freePort();
-        }
-        return port;
-    }
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
     @BeforeEach
@@ -90,8 +80,8 @@ class DeadLetterStoreUnwritableTest extends FaultCase {
         HttpResponse<String> ready = readiness();
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).contains("DOWN");
-        assertThat(Http.get(port(), "/observe/health?exposureLevel=full").body()).contains("relay-dead-letter-store");
-        MetricsScrape metrics = new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+        assertThat(Http.get(managementPort(), "/observe/health?exposureLevel=full").body()).contains("relay-dead-letter-store");
+        MetricsScrape metrics = new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
         assertThat(metrics.value("relay_dead_letter_write_failures_total", "stage", "deliver"))
                 .hasValue(payload.size());
         List<ILoggingEvent> errors = log.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
@@ -134,6 +124,6 @@ class DeadLetterStoreUnwritableTest extends FaultCase {
     }
 
     private HttpResponse<String> readiness() throws Exception {
-        return Http.get(port(), "/observe/health/ready");
+        return Http.get(managementPort(), "/observe/health/ready");
     }
 }

@@ -16,7 +16,7 @@ import java.util.Properties;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.poll.TerminalApi;
 import io.connectionrelay.support.CsvExports;
 import io.connectionrelay.support.DeliveryInvariant;

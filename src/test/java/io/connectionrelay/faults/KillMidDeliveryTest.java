@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.connectionrelay.support.ChildRelay;
-import org.awaitility.core.ConditionTimeoutException;
 import io.connectionrelay.support.WebhookLog;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

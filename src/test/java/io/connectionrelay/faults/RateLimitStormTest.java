@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.poll.TerminalApi;
 import io.connectionrelay.support.WebhookLog;

@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Properties;
 
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;

@@ -1,5 +1,6 @@
 package io.connectionrelay.normalize;
 
+import io.connectionrelay.core.RecordMappingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,12 +9,12 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
 import io.connectionrelay.record.RecordJson;
 import io.connectionrelay.record.SyncState;
-import io.connectionrelay.runtime.Settings;
 import io.connectionrelay.support.Fixtures;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.main.Main;

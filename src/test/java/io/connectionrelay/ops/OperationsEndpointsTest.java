@@ -30,27 +30,17 @@ class OperationsEndpointsTest {
 
     abstract static class OpsCase extends RelayTestSupport {
 
-        private int port;
 
-        /** Asked for while the context is being built, before this object's fields are initialised. */
-        int port() {
-            if (port == 0) {
-                port = Http.freePort();
-            }
-            return port;
-        }
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("camel.server.enabled", "true");
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", String.valueOf(port()));
+            serveManagementPort(p);
             cruxSource(p, crux.baseUrl());
             p.put("relay.upstream.retry.max-retries", "0");
         }
 
         HttpResponse<String> http(String path) throws Exception {
-            return Http.get(port(), path);
+            return Http.get(managementPort(), path);
         }
 
         MetricsScrape scrape() throws Exception {

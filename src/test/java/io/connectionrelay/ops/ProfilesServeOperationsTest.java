@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
-import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;
 import io.connectionrelay.support.RelayTestSupport;

@@ -60,20 +60,11 @@ class ShippedDashboardAndAlertsTest extends RelayTestSupport {
     @RegisterExtension
     static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-    private int port;
 
-    int port() {
-        if (port == 0) {
-            port = Http.freePort();
-        }
-        return port;
-    }
 
     @Override
     protected void testProperties(Properties p) {
-        p.put("camel.server.enabled", "true");
-        p.put("camel.server.host", "127.0.0.1");
-        p.put("camel.server.port", String.valueOf(port()));
+        serveManagementPort(p);
         cruxSource(p, crux.baseUrl());
         p.put("relay.source.crux-a.period", "2m");
         routeEverythingTo(p, "csv,webhook");
@@ -90,7 +81,7 @@ class ShippedDashboardAndAlertsTest extends RelayTestSupport {
 
         assertThat(runOnce()).isEqualTo(1);
 
-        HttpResponse<String> response = Http.get(port(), "/observe/metrics");
+        HttpResponse<String> response = Http.get(managementPort(), "/observe/metrics");
         assertThat(response.statusCode()).isEqualTo(200);
         MetricsScrape scrape = new MetricsScrape(response.body());
         Set<String> served = response.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#"))

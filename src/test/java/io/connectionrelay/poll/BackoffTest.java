@@ -1,5 +1,6 @@
 package io.connectionrelay.poll;
 
+import io.connectionrelay.core.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

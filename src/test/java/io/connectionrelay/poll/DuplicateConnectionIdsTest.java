@@ -62,14 +62,7 @@ class DuplicateConnectionIdsTest extends RelayTestSupport {
     static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
-    private int port;
 
-    int port() {
-        if (port == 0) {
-            port = Http.freePort();
-        }
-        return port;
-    }
 
     @Override
     protected void testProperties(Properties p) {
@@ -78,9 +71,7 @@ class DuplicateConnectionIdsTest extends RelayTestSupport {
         p.put("relay.webhook.subscribers", "crm-a");
         p.put("relay.webhook.subscriber.crm-a.url", crm.baseUrl() + HOOKS);
         p.put("relay.webhook.subscriber.crm-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-        p.put("camel.server.enabled", "true");
-        p.put("camel.server.host", "127.0.0.1");
-        p.put("camel.server.port", String.valueOf(port()));
+        serveManagementPort(p);
     }
 
     @AfterEach
@@ -165,6 +156,6 @@ class DuplicateConnectionIdsTest extends RelayTestSupport {
     }
 
     MetricsScrape scrape() throws Exception {
-        return new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+        return new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
     }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -35,7 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
@@ -464,6 +465,11 @@ class TerminalSourceTest {
                 csvs.add(rows(file));
             }
             assertThat(csvs).anySatisfy(rows -> assertThat(rows).containsOnlyKeys(C3));
+            // the replay's file holds one connection: it must not read as the newest full snapshot
+            for (int i = 0; i < files.size(); i++) {
+                assertThat(files.get(i).getFileName().toString())
+                        .startsWith(csvs.get(i).keySet().equals(Set.of(C3)) ? "term-a-replay-" : "term-a-2");
+            }
             terminal.verify(1 + 3, getRequestedFor(urlPathEqualTo(CURRENT)).withHeader("Connection-Token", equalTo(token3)));
         }
     }

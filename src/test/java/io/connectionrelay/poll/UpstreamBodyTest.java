@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,8 @@ import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;
 import io.connectionrelay.support.RelayTestSupport;
 import io.connectionrelay.support.SizedCruxPayload;
-import io.connectionrelay.support.UpstreamBody;
 import io.connectionrelay.support.UpstreamBody.Framing;
+import io.connectionrelay.support.UpstreamBody;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -61,21 +60,12 @@ class UpstreamBodyTest {
 
     abstract static class BodyCase extends RelayTestSupport {
 
-        private int port;
 
-        int port() {
-            if (port == 0) {
-                port = Http.freePort();
-            }
-            return port;
-        }
 
         @Override
         protected void testProperties(Properties p) {
             cruxSource(p, crux.baseUrl());
-            p.put("camel.server.enabled", "true");
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", String.valueOf(port()));
+            serveManagementPort(p);
         }
 
         CsvExports csv() {
@@ -102,11 +92,11 @@ class UpstreamBodyTest {
         }
 
         MetricsScrape scrape() throws Exception {
-            return new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+            return new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
         }
 
         int readiness() throws Exception {
-            return Http.get(port(), "/observe/health/ready").statusCode();
+            return Http.get(managementPort(), "/observe/health/ready").statusCode();
         }
 
         /**

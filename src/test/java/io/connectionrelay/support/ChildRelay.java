@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.connectionrelay.RelayMain;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 
 /**
  * The relay as an operator runs it: its own JVM (java -cp ... RelayMain, the prod profile, the

@@ -10,10 +10,10 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.deadletter.DeadLetterStore;
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
-import io.connectionrelay.runtime.RunSummary;
+import io.connectionrelay.ops.RunSummary;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
@@ -30,6 +30,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
     public static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
     private Path dataDir;
+    private int managementPort;
 
     /** This test's own data folder; created on first use (Camel's base class asks before our constructor runs). */
     protected Path dataDir() {
@@ -111,6 +112,24 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     /** Settings for this test class: sources, routing, channel targets. */
     protected abstract void testProperties(Properties properties);
+
+    /**
+     * The management port of a test that serves it, on loopback. Chosen on first use, which is
+     * while the context is being built, before the subclass's fields are initialised.
+     */
+    protected int managementPort() {
+        if (managementPort == 0) {
+            managementPort = Http.freePort();
+        }
+        return managementPort;
+    }
+
+    /** Serves readiness, /observe/metrics and /trace on {@link #managementPort()}. */
+    protected void serveManagementPort(Properties properties) {
+        properties.put("camel.server.enabled", "true");
+        properties.put("camel.server.host", "127.0.0.1");
+        properties.put("camel.server.port", String.valueOf(managementPort()));
+    }
 
     /** Runs one cycle of every source as --once does and returns its exit code. */
     protected int runOnce() throws InterruptedException {

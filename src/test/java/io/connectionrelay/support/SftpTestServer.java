@@ -2,8 +2,6 @@ package io.connectionrelay.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +48,7 @@ public final class SftpTestServer implements BeforeEachCallback, AfterAllCallbac
 
     private static final KeyPair HOST_KEY = generate();
 
-    private final int port = freePort();
+    private final int port = Http.freePort();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Path root;
     private SshServer server;
@@ -189,13 +187,6 @@ public final class SftpTestServer implements BeforeEachCallback, AfterAllCallbac
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {

@@ -1,5 +1,6 @@
 package io.connectionrelay.trace;
 
+import io.connectionrelay.app.TraceCommand;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -30,9 +31,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.deadletter.DeadLetterEntry;
-import io.connectionrelay.runtime.Settings;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;
@@ -70,20 +71,11 @@ class ConnectionTraceTest {
 
     abstract static class TraceCase extends RelayTestSupport {
 
-        private int port;
 
-        int port() {
-            if (port == 0) {
-                port = Http.freePort();
-            }
-            return port;
-        }
 
         @Override
         protected void testProperties(Properties p) {
-            p.put("camel.server.enabled", "true");
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", String.valueOf(port()));
+            serveManagementPort(p);
             cruxSource(p, crux.baseUrl());
             routeEverythingTo(p, "csv,email,webhook");
             p.put("relay.webhook.subscribers", "crm-a,crm-pending");
@@ -154,7 +146,7 @@ class ConnectionTraceTest {
 
         HttpResponse<String> getTrace(String connectionId, String authorization) throws Exception {
             HttpRequest.Builder request = HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port() + "/trace/" + connectionId)).timeout(Duration.ofSeconds(10));
+                    URI.create("http://127.0.0.1:" + managementPort() + "/trace/" + connectionId)).timeout(Duration.ofSeconds(10));
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
@@ -229,6 +221,9 @@ class ConnectionTraceTest {
                     && d.path("replayOf").asText().equals(deadLetter.id()) && d.path("httpStatus").asInt() == 204);
             story.afterIndex(cycle2Start, "csv", "published", d -> d.path("file").asText().equals(csvFiles.get(1)));
             story.afterIndex(cycle2Start, "email", "sent", d -> d.path("messageId").asText().equals(messageIds.get(1)));
+            // a digest tells of several sources' connections: no poll cycle is its own
+            assertThat(events).filteredOn(e -> e.path("step").asText().equals("email")).isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.path("cycle").isNull() || e.path("cycle").isMissingNode()).isTrue());
             assertThat(events).allSatisfy(e -> assertThat(e.path("connectionId").isNull()
                     || e.path("connectionId").asText().equals(TRACED)).isTrue());
             assertThat(json).doesNotContain(SECRET, "fixed-token-123", "Joe", "Account Manager");
@@ -276,7 +271,7 @@ class ConnectionTraceTest {
                     .startsWith("application/json"));
             assertThat(JSON.readTree(http.body())).isEqualTo(JSON.readTree(json));
 
-            MetricsScrape metrics = new MetricsScrape(Http.get(port(), "/observe/metrics").body());
+            MetricsScrape metrics = new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
             assertThat(metrics.value("relay_trace_events_total").orElseThrow()).isGreaterThanOrEqualTo(events.size());
             assertThat(metrics.value("relay_trace_dropped_total")).hasValue(0);
         }

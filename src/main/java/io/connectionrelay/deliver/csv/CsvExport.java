@@ -1,5 +1,8 @@
 package io.connectionrelay.deliver.csv;
 
+import io.connectionrelay.deliver.export.CsvColumns;
+import io.connectionrelay.deliver.export.FileNames;
+import io.connectionrelay.deliver.export.FormulaGuard;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -15,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.connectionrelay.core.CycleContext;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.StartupListener;

@@ -3,11 +3,9 @@ package io.connectionrelay.deliver.csv;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.connectionrelay.runtime.Settings;
-import org.apache.camel.LoggingLevel;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.TemplatedRouteDefinition;
-import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,6 @@ public class CsvTarget extends RouteBuilder {
     @Override
     public void configure() {
         Settings settings = new Settings(getContext());
-        getContext().getRegistry().bind("csvSftpRedelivery", sftpRedelivery(settings));
         String target = settings.get("relay.csv.target", "folder");
         String doneFileName = settings.getBoolean("relay.csv.done-file", false) ? "${file:name}.done" : null;
         String summary;
@@ -79,20 +76,6 @@ public class CsvTarget extends RouteBuilder {
     }
 
     /** Exponential backoff with jitter for the csv-sftp route configuration (routes/deliver/csv.yaml). */
-    static RedeliveryPolicy sftpRedelivery(Settings settings) {
-        RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(settings.getInt(SFTP + "retry.max-retries", 5));
-        policy.setRedeliveryDelay(settings.getDuration(SFTP + "retry.initial-delay", Duration.ofSeconds(2)).toMillis());
-        policy.setMaximumRedeliveryDelay(settings.getDuration(SFTP + "retry.max-delay", Duration.ofMinutes(1)).toMillis());
-        policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(2);
-        policy.setUseCollisionAvoidance(true);
-        policy.setRetryAttemptedLogLevel(LoggingLevel.WARN);
-        policy.setLogRetryAttempted(true);
-        policy.setLogStackTrace(false);
-        return policy;
-    }
-
     private static void optional(TemplatedRouteDefinition route, String name, String value) {
         if (value != null) {
             route.parameter(name, value);

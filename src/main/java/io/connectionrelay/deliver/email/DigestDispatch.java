@@ -11,12 +11,12 @@ import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.deliver.email.DigestLedger.Group;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
-import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;

@@ -10,7 +10,7 @@ import java.util.Date;
 import java.util.Properties;
 import java.util.UUID;
 
-import io.connectionrelay.deliver.csv.FileNames;
+import io.connectionrelay.deliver.export.FileNames;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

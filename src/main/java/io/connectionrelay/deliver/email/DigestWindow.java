@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.util.Date;
 import java.util.TimeZone;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -7,9 +7,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.core.RoutingTable;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.route.RoutingTable;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.Registry;

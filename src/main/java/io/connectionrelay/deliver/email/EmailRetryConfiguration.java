@@ -3,8 +3,8 @@ package io.connectionrelay.deliver.email;
 import java.time.Duration;
 
 import io.connectionrelay.core.DeadLetterPolicy;
-import io.connectionrelay.deadletter.AttemptCount;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.RetryDelay;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import jakarta.mail.MessagingException;
 import org.apache.camel.LoggingLevel;
@@ -23,8 +23,6 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
     public void configuration() {
         Settings settings = new Settings(getContext());
         int retries = settings.getInt("relay.email.retry.max-retries", 5);
-        Duration initial = settings.getDuration("relay.email.retry.initial-delay", Duration.ofSeconds(10));
-        Duration max = settings.getDuration("relay.email.retry.max-delay", Duration.ofMinutes(5));
         String transport = settings.get("relay.email.transport", "smtp");
 
         DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("email")
@@ -32,11 +30,9 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
         routeConfiguration("email")
                 .onException(MessagingException.class)
                     .maximumRedeliveries(retries)
-                    .onExceptionOccurred(new AttemptCount())
-                    .redeliveryDelay(initial.toMillis())
-                    .useExponentialBackOff()
-                    .backOffMultiplier(2)
-                    .maximumRedeliveryDelay(max.toMillis())
+                    .redeliveryDelay(0)
+                    .onExceptionOccurred(RetryDelay.fromSettings(settings, "relay.email.retry", Duration.ofSeconds(10),
+                            Duration.ofMinutes(5)))
                     .asyncDelayedRedelivery()
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logRetryAttempted(true)

@@ -11,8 +11,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.ConnectionRecord;
-import io.connectionrelay.runtime.Settings;
 
 /**
  * What counts as a change for subscribers: the status always, plus the record fields named in

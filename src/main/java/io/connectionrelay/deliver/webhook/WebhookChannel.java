@@ -6,11 +6,11 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
-import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.cluster.ClaimOwner;
 import io.connectionrelay.cluster.ClusterSettings;
-import io.connectionrelay.poll.Backoff;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Backoff;
+import io.connectionrelay.core.DeadLetters;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;

@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.connectionrelay.core.Backoff;
 import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.core.HttpAnswer;
-import io.connectionrelay.poll.Backoff;
 import io.connectionrelay.trace.ConnectionTrace;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;

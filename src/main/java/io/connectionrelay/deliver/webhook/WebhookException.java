@@ -2,29 +2,11 @@ package io.connectionrelay.deliver.webhook;
 
 import io.connectionrelay.core.HttpFailure;
 
-/**
- * A subscriber did not take an event, classified by {@link io.connectionrelay.core.HttpAnswer}.
- * Carries what the dead letter records: the HTTP status (0 for no answer) and the start of the body.
- */
-public class WebhookException extends Exception implements HttpFailure {
-
-    private final int httpStatus;
-    private final String responseBody;
+/** A subscriber did not take an event. */
+public class WebhookException extends HttpFailure {
 
     public WebhookException(String message, int httpStatus, String responseBody, Throwable cause) {
-        super(message, cause);
-        this.httpStatus = httpStatus;
-        this.responseBody = responseBody;
-    }
-
-    @Override
-    public int httpStatus() {
-        return httpStatus;
-    }
-
-    @Override
-    public String responseBody() {
-        return responseBody;
+        super(message, httpStatus, responseBody, cause);
     }
 
     /** 408, 429, 5xx, a timeout or an I/O error: retried with backoff. */

@@ -1,7 +1,7 @@
 package io.connectionrelay.deliver.webhook;
 
+import io.connectionrelay.core.AttemptCount;
 import io.connectionrelay.core.DeadLetterPolicy;
-import io.connectionrelay.deadletter.AttemptCount;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 

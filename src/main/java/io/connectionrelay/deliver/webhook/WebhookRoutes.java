@@ -1,7 +1,7 @@
 package io.connectionrelay.deliver.webhook;
 
-import io.connectionrelay.route.RoutingTable;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.RoutingTable;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

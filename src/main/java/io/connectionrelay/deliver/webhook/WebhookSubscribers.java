@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.connectionrelay.core.ConfigurationException;
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.runtime.ConfigurationException;
-import io.connectionrelay.runtime.Settings;
 
 /**
  * The subscribers in relay.webhook.subscribers, each read from relay.webhook.subscriber.ID.* and

@@ -14,8 +14,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.connectionrelay.runtime.Settings;
-import io.connectionrelay.runtime.SettingsSchema;
+import io.connectionrelay.core.Settings;
+import io.connectionrelay.core.SettingsSchema;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.Exchange;

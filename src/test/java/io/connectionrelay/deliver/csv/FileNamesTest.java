@@ -1,5 +1,6 @@
 package io.connectionrelay.deliver.csv;
 
+import io.connectionrelay.deliver.export.FileNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +12,7 @@ import java.time.Instant;
 import java.util.Properties;
 
 import io.connectionrelay.core.CycleContext;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import io.connectionrelay.runtime.OneShotRun;
-import io.connectionrelay.runtime.RelayApplication;
+import io.connectionrelay.app.OneShotRun;
+import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.RelayTestSupport;
 import jakarta.mail.Session;

@@ -15,7 +15,7 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.Settings;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
-import io.connectionrelay.deliver.csv.CsvColumns;
+import io.connectionrelay.deliver.export.CsvColumns;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Derived;

@@ -2,10 +2,9 @@ package io.connectionrelay.deliver.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import java.util.List;
 
-import io.connectionrelay.runtime.OneShotRun;
+import io.connectionrelay.app.OneShotRun;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.connectionrelay.deadletter.DeadLetterCommands;
+import io.connectionrelay.app.DeadLetterCommands;
 import io.connectionrelay.deadletter.DeadLetterEntry;
+import io.connectionrelay.support.Http;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -31,7 +32,7 @@ class EmailRetryTest extends EmailTestSupport {
     @Override
     protected int smtpPort() {
         if (port == 0) {
-            port = freePort();
+            port = Http.freePort();
         }
         return port;
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.util.Properties;
 
-import io.connectionrelay.route.RoutingTable;
-import io.connectionrelay.runtime.Settings;
+import io.connectionrelay.core.RoutingTable;
+import io.connectionrelay.core.Settings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.connectionrelay.cluster.ClaimOwner;
-import io.connectionrelay.runtime.StateDatabase;
+import io.connectionrelay.core.StateDatabase;
 import io.connectionrelay.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
-import io.connectionrelay.runtime.Settings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 

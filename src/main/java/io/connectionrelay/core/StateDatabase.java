@@ -1,0 +1,151 @@
+package io.connectionrelay.core;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Service;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's durable state (digest windows, webhook delivery ledger, connection history) lives in
+ * one JDBC database: an embedded H2 file by default, PostgreSQL when several instances must share
+ * it (relay.state.jdbc-url=jdbc:postgresql://...). Either way through one connection pool
+ * (relay.state.pool-size), since the webhook ledger and the digest store each take a connection
+ * per operation; Camel closes the pool, and with it an H2 file, when the relay stops.
+ * <p>
+ * An embedded H2 URL is made safe for crashes and stops unless it says otherwise:
+ * <ul>
+ *   <li>{@code WRITE_DELAY=0}: H2 otherwise writes a commit up to 500 ms later, so a crash (kill -9)
+ *       lost the webhook ledger's last 2xx and the restarted relay sent those events again;</li>
+ *   <li>the {@code async:} file system instead of {@code file:}: with commits written by the
+ *       committing thread, a thread that Camel interrupts at a forced stop would otherwise close
+ *       the database for everyone (FileChannel closes on interrupt), and a 2xx recorded at that
+ *       moment was lost;</li>
+ *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 otherwise closes the database from its own JVM shutdown
+ *       hook the moment a SIGTERM arrives, while Camel still gives the running cycle
+ *       camel.main.shutdown-timeout to finish, and every record of that grace period failed with
+ *       "Database is already closed" and was dead-lettered. The pool closes it after the routes.</li>
+ * </ul>
+ * <p>
+ * Its schema, every table of ours, of Camel's repositories and of Quartz's job store, is Flyway's
+ * (src/main/resources/db/migration/{h2,postgresql}), migrated here before anything else opens a
+ * connection. One folder per database, since types differ (BYTEA and BLOB) and Quartz's job store
+ * is only needed where replicas share a PostgreSQL database. Flyway takes a lock on the database
+ * while it migrates, so replicas starting together on an empty database take turns instead of
+ * racing each other's CREATE TABLE.
+ */
+public final class StateDatabase implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateDatabase.class);
+    private static final String URL_KEY = "relay.state.jdbc-url";
+
+    private final HikariDataSource pool;
+
+    public StateDatabase(Settings settings, SecretMasker masker) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("relay-state");
+        config.setJdbcUrl(durable(settings.get(URL_KEY, "jdbc:h2:file:./data/state/relay")));
+        config.setUsername(settings.get("relay.state.username", "relay"));
+        config.setPassword(settings.get("relay.state.password", ""));
+        config.setMaximumPoolSize(settings.getInt("relay.state.pool-size", 10));
+        config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout",
+                Duration.ofSeconds(30)).toMillis());
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            // the URL may carry a password (?password=, user:password@, ;PASSWORD=) and so may the driver's message
+            throw new ConfigurationException(masker.mask("Cannot open the state database " + config.getJdbcUrl()
+                    + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY) + "): "
+                    + e.getMessage()), e);
+        }
+        try {
+            migrate(pool);
+        } catch (FlywayException e) {
+            pool.close();
+            throw new IllegalStateException(masker.mask("Cannot bring the state database " + config.getJdbcUrl()
+                    + " (" + URL_KEY + ", environment variable " + Settings.envName(URL_KEY)
+                    + ") to this version's schema: " + e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A database an earlier version of the relay made (its tables, no schema history) is taken as
+     * version 0, and V1's IF NOT EXISTS leaves its tables as they are.
+     */
+    public static void migrate(DataSource database) {
+        Flyway.configure()
+                .dataSource(database)
+                .locations("classpath:db/migration/" + vendor(database))
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    /** h2 or postgresql: the folder of that database's migrations. */
+    static String vendor(DataSource database) {
+        String product;
+        try (Connection connection = database.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        } catch (SQLException e) {
+            throw new FlywayException("cannot connect: " + e.getMessage(), e);
+        }
+        if (product.contains("postgres")) {
+            return "postgresql";
+        }
+        if (product.contains("h2")) {
+            return "h2";
+        }
+        throw new FlywayException(product + " is not supported; use H2 or PostgreSQL");
+    }
+
+    /** The URL with H2's durability options added where it does not set them (see the class comment). */
+    static String durable(String url) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String location = url.substring("jdbc:h2:".length());
+        String durable = location.startsWith("file:") ? "jdbc:h2:async:" + location.substring("file:".length())
+                : location.startsWith(".") || location.startsWith("/") || location.startsWith("~")
+                        ? "jdbc:h2:async:" + location
+                        : url;
+        if (!hasOption(url, "WRITE_DELAY")) {
+            durable += ";WRITE_DELAY=0";
+        } else if (!Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=\\s*0\\s*(;|$)").matcher(url).find()) {
+            LOG.warn("{} sets H2's WRITE_DELAY: commits made within that delay before a crash are lost, and the "
+                    + "restarted relay sends those webhooks again. Leave it out (the relay then uses 0).", URL_KEY);
+        }
+        if (!hasOption(url, "DB_CLOSE_ON_EXIT")) {
+            durable += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return durable;
+    }
+
+    private static boolean hasOption(String url, String option) {
+        return Pattern.compile("(?i);\\s*" + option + "\\s*=").matcher(url).find();
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void start() {
+        // the pool opened in the constructor: beans bound before the context starts need it
+    }
+
+    @Override
+    public void stop() {
+        pool.close();
+    }
+}
