@@ -91,7 +91,9 @@ public class ConnectionPipeline extends RouteBuilder {
         // 6 cycle end: the cycle's connection history written (a failed write fails the cycle here,
         // before any channel publishes), metrics, each channel's hook in registration order, the cycle's line
         ConnectionHistory history = registry.findSingleByType(ConnectionHistory.class);
-        RouteDefinition ended = from("direct:cycle-end").routeId("cycle-end")
+        // no error handler of its own: a failure here is the poll route's (FailurePolicies "upstream"),
+        // which dead-letters the cycle and ends it as failed
+        RouteDefinition ended = from("direct:cycle-end").routeId("cycle-end").errorHandler(noErrorHandler())
                 .process(e -> {
                     CycleContext cycle = CycleContext.of(e);
                     history.flush(cycle.id());
