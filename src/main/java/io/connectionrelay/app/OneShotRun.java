@@ -130,11 +130,11 @@ public final class OneShotRun {
         text.append("Dead-lettered per stage:\n");
         appendCounts(text, summary.deadLetterCounts());
         if (summary.deadLetterCount() > 0) {
-            text.append("Dead-letter entries are in ").append(store.folder().toAbsolutePath())
+            text.append("Dead-letter entries are in ").append(store.location())
                     .append(" (list with --dead-letters, replay with --replay)\n");
         }
         if (summary.deadLettersNotStored() > 0) {
-            text.append("Failures NOT stored: the dead-letter store ").append(store.folder().toAbsolutePath())
+            text.append("Failures NOT stored: the dead-letter store ").append(store.location())
                     .append(" could not be written (see the log), per stage:\n");
             appendCounts(text, summary.deadLettersNotStoredCounts());
         }

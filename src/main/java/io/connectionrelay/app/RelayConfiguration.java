@@ -17,7 +17,9 @@ import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.core.AttemptCount;
 import io.connectionrelay.core.RoutingTable;
+import io.connectionrelay.deadletter.DeadLetterFolder;
 import io.connectionrelay.deadletter.DeadLetterStore;
+import io.connectionrelay.deadletter.DeadLetterTable;
 import io.connectionrelay.deliver.csv.CsvExport;
 import io.connectionrelay.deliver.email.EmailChannel;
 import io.connectionrelay.deliver.webhook.WebhookChannel;
@@ -90,7 +92,10 @@ public class RelayConfiguration implements CamelConfiguration {
         RelayMetrics metrics = Observability.bind(context, settings, clock);
         registry.bind("secretMasker", masker);
         registry.bind("attemptCount", new AttemptCount());
-        DeadLetterStore deadLetters = new DeadLetterStore(context, settings, metrics, masker);
+        // replicas share their dead letters in the database, so any of them lists and replays them
+        DeadLetterStore deadLetters = cluster.enabled()
+                ? new DeadLetterTable(context, settings, state, cluster.instanceId(), metrics, masker)
+                : new DeadLetterFolder(context, settings, metrics, masker);
         deadLetters.requireWritable();
         registry.bind("relayDeadLetterHealthCheck", new DeadLetterStoreHealthCheck(deadLetters::writeProblem));
         metrics.watchDeadLetterEntries(deadLetters::count);

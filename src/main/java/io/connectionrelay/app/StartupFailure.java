@@ -38,7 +38,7 @@ public final class StartupFailure {
                     .append('\n');
             problems.forEach(p -> text.append("  - ").append(p).append('\n'));
             text.append("Settings come from the configuration folder (RELAY_CONFIG_DIR, default config) and the "
-                    + "environment; see README, \"Configuration\".\n");
+                    + "environment; see docs/configuration.md.\n");
         } else {
             text.append(started ? "connection-relay stopped: " : "connection-relay cannot start: ")
                     .append(describe(failure)).append('\n');

@@ -64,7 +64,9 @@ public class StartupSummary implements StartupListener {
             text.append("    ").append(channel).append(": ").append(settings.get("relay." + channel + ".summary",
                     "see relay." + channel + ".*")).append('\n');
         }
-        text.append("  dead letters: ").append(settings.get("relay.dead-letter.folder", "data/dead-letter")).append('\n');
+        text.append("  dead letters: ").append(cluster != null && cluster.enabled()
+                ? "the state database, shared by the replicas" : settings.get("relay.dead-letter.folder", "data/dead-letter"))
+                .append('\n');
         // a password inside the URL is masked with the rest of the text
         text.append("  state:        ").append(settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay"));
         return masker.mask(text.toString());

@@ -60,7 +60,7 @@ public record SettingKind(String expected, Predicate<String> accepts) {
         return new SettingKind("a whole number of " + unit + ", at least 1", atLeast(1).accepts());
     }
 
-    /** One of a fixed set, in lower case as the README writes them. */
+    /** One of a fixed set, in lower case as docs/settings.md writes them. */
     public static SettingKind oneOf(String... allowed) {
         List<String> values = List.of(allowed);
         return new SettingKind("one of " + String.join(", ", values), v -> values.contains(v.trim()));

@@ -79,7 +79,7 @@ public final class Settings {
         };
     }
 
-    /** The README's duration form: 200ms, 30s, 5m, 1h, 1d, combined as 1h30m, or 0. */
+    /** The documented duration form (docs/configuration.md): 200ms, 30s, 5m, 1h, 1d, combined as 1h30m, or 0. */
     public Duration getDuration(String key, Duration fallback) {
         String value = get(key, null);
         if (value == null) {

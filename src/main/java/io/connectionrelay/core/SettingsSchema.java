@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * takes, when it applies and when it must be set. {@link #problems} checks them all at startup,
  * before anything is built, and returns every problem at once, each naming the setting and its
  * environment variable. A key with {@code <name>} is one per source in relay.sources, with
- * {@code <id>} one per subscriber in relay.webhook.subscribers. The README's settings table lists
- * the same keys (SettingsSchemaTest holds the two together).
+ * {@code <id>} one per subscriber in relay.webhook.subscribers. The settings reference (docs/settings.md)
+ * lists the same keys (SettingsSchemaTest holds the two together).
  */
 public final class SettingsSchema {
 
@@ -221,8 +221,8 @@ public final class SettingsSchema {
             setting("relay.demo.generated-connections", atLeast(0)));
 
     /** Read by the relay but not set by an operator: what the main class passes, channel summaries, the demo receiver's. */
-    private static final Pattern INTERNAL = Pattern.compile(
-            "relay\\.(profile|once|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
+    static final Pattern INTERNAL = Pattern.compile(
+            "relay\\.(profile|config-dir|once|[a-z-]+\\.summary|demo\\.webhook-receiver\\.[a-z-]+)");
     private static final Pattern INTERNAL_ENV = Pattern.compile(
             "RELAY_(PROFILE|CONFIG_DIR|LOG_LEVEL|ONCE|[A-Z_]+_SUMMARY|DEMO_WEBHOOK_RECEIVER_[A-Z_]+)");
 

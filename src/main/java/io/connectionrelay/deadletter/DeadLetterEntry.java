@@ -1,11 +1,19 @@
 package io.connectionrelay.deadletter;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.HttpFailure;
+import io.connectionrelay.core.SecretMasker;
 
 /**
  * One failure, as stored: what failed, when, how often it was tried, why, and where a replay
- * sends the saved payload (kept beside the entry in ID.payload, secrets masked). A replay that
+ * sends the saved payload (kept beside the entry, secrets masked). A replay that
  * fails at the same step updates the entry: failedAt moves on, attempts and replays add up.
  *
  * @param stage        poll, normalize, enrich, route or deliver (the failed route's id up to its first dash)
@@ -34,4 +42,60 @@ public record DeadLetterEntry(
         Map<String, String> properties,
         Map<String, String> headers,
         long payloadBytes) {
+
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final int BODY_SNIPPET = 2048;
+
+    /** A new entry's id: when it failed (so ids sort by time), its stage, and a random part. */
+    static String newId(Instant failedAt, String stage) {
+        return ID_TIME.format(failedAt) + "-" + stage + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * The entry that describes a letter, secrets masked: a new one, or the entry whose replay failed
+     * again at the same step ({@code replayed}), updated. Properties and headers named like
+     * credentials are never kept, whoever asked for them.
+     */
+    static DeadLetterEntry of(String id, DeadLetter letter, DeadLetterEntry replayed, Instant now, long payloadBytes,
+            SecretMasker masker) {
+        Throwable error = letter.error();
+        String responseBody = error instanceof HttpFailure answered ? truncate(answered.responseBody()) : null;
+        return new DeadLetterEntry(
+                id,
+                now,
+                replayed != null && replayed.firstFailedAt() != null ? replayed.firstFailedAt() : now,
+                letter.stage(),
+                letter.step(),
+                letter.source(),
+                letter.channel(),
+                replayed != null ? replayed.attempts() + letter.attempts() : letter.attempts(),
+                replayed != null ? replayed.replays() + 1 : 0,
+                masker.mask(DeadLetterWrites.describe(error)),
+                letter.httpStatus(),
+                masker.mask(responseBody),
+                letter.replayUri(),
+                masked(letter.properties(), masker),
+                masked(letter.headers(), masker),
+                payloadBytes);
+    }
+
+    /** The entry a replay that failed again updates: only one at the step it was replayed into; a failure further on is new. */
+    static boolean isSameStepReplay(DeadLetterEntry replayed, DeadLetter letter) {
+        return replayed != null && replayed.step() != null && replayed.step().equals(letter.step());
+    }
+
+    private static Map<String, String> masked(Map<String, String> values, SecretMasker masker) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (value != null && !SecretMasker.isSecretName(name)) {
+                kept.put(name, masker.mask(value));
+            }
+        });
+        return kept;
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= BODY_SNIPPET ? text : text.substring(0, BODY_SNIPPET) + "…";
+    }
 }

@@ -30,7 +30,7 @@ import org.apache.camel.Exchange;
  * What a trace keeps is deliberately small: connection ids, source and cycle, statuses, channel
  * names, CSV file names, webhook ids and subscriber ids, HTTP statuses, dead-letter ids and their
  * (masked) reasons, and a digest's recipient address and Message-ID. No names, no record bodies,
- * no credentials. The recipient address is personal data (README, "Tracing a connection").
+ * no credentials. The recipient address is personal data (docs/operations.md, "Tracing a connection").
  */
 public class ConnectionTrace {
 

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package floors of README "Reading the code": a package depends only on floors below it, and
+ * The package floors of docs/architecture.md, "Reading the code": a package depends only on floors below it, and
  * no stage depends on another stage (what two share moves down). Read from the compiled classes,
  * so a reference in a method body counts as much as an import.
  */

@@ -22,22 +22,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The declared settings match the README's settings table, the shipped configuration passes its
- * own checks, and durations take the README's form only.
+ * The declared settings match the settings reference (docs/settings.md), the shipped configuration
+ * passes its own checks, and durations take the documented form only.
  */
 class SettingsSchemaTest {
 
     static final Pattern TABLE_ROW = Pattern.compile("^\\| `((?:relay|camel)\\.[^`]+)` \\|", Pattern.MULTILINE);
 
     @Test
-    void everySettingInTheReadmeTableIsDeclaredAndEveryDeclaredOneIsInTheTable() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        String table = readme.substring(readme.indexOf("### Settings"), readme.indexOf("\n## ", readme.indexOf("### Settings")));
-        Set<String> documented = TABLE_ROW.matcher(table).results().map(m -> m.group(1)).collect(Collectors.toSet());
+    void everySettingInTheReferenceIsDeclaredAndEveryDeclaredOneIsInTheReference() throws IOException {
+        Set<String> documented = documented();
         Set<String> declared = SettingsSchema.SETTINGS.stream().map(SettingsSchema.Declared::key)
                 .collect(Collectors.toSet());
 
         assertThat(declared).containsExactlyInAnyOrderElementsOf(documented);
+    }
+
+    /** The keys in the settings reference's tables, with their {@code <name>} and {@code <id>} as written. */
+    static Set<String> documented() throws IOException {
+        String reference = Files.readString(Path.of("docs/settings.md"));
+        return TABLE_ROW.matcher(reference).results().map(m -> m.group(1)).collect(Collectors.toSet());
     }
 
     @ParameterizedTest
@@ -85,7 +89,7 @@ class SettingsSchemaTest {
     @ParameterizedTest
     @CsvSource({"200ms,200", "2s,2000", "1m,60000", "1h,3600000", "1h30m,5400000", "1d,86400000", "0s,0",
             "1m30s,90000", "0,0"})
-    void durationsTakeTheReadmesForm(String text, long millis) {
+    void durationsTakeTheDocumentedForm(String text, long millis) {
         assertThat(Settings.parseDuration(text)).contains(Duration.ofMillis(millis));
     }
 

@@ -46,7 +46,7 @@ class SftpOutageTest extends FaultCase {
         }
         p.put("relay.csv.sftp.connect-timeout", "2s");
         // the shipped retry policy (config/application.properties: 5 retries from 2s, doubling up to
-        // 1m), its first delay shortened in the README's syntax
+        // 1m), its first delay shortened in the documented syntax
         p.put("relay.csv.sftp.retry.initial-delay", "20ms");
     }
 

@@ -31,6 +31,7 @@ public final class ChildRelay {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> jvmProperties = new ArrayList<>();
     private final Path data;
+    private String heap = "256m";
 
     private ChildRelay(Path data) {
         this.data = data;
@@ -45,7 +46,7 @@ public final class ChildRelay {
     }
 
     /**
-     * A setting as the README documents it: relay.* by its environment variable, camel.main.* as
+     * A setting as docs/settings.md documents it: relay.* by its environment variable, camel.main.* as
      * a JVM system property (Camel Main reads it from there).
      */
     public ChildRelay set(String key, String value) {
@@ -57,12 +58,18 @@ public final class ChildRelay {
         return this;
     }
 
+    /** The JVM's maximum heap (-Xmx), 256m unless set. */
+    public ChildRelay heap(String size) {
+        this.heap = size;
+        return this;
+    }
+
     /** Starts the relay with these command-line flags (none: the scheduled relay). */
     public Run start(String... flags) {
         Path log = data.resolve("relay-" + RUNS.incrementAndGet() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.add("-Xmx" + heap);
         command.addAll(jvmProperties);
         command.add("-cp");
         command.add(classpath());

@@ -12,7 +12,7 @@ import java.util.Properties;
 
 import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.app.RelayApplication;
-import io.connectionrelay.deadletter.DeadLetterStore;
+import io.connectionrelay.deadletter.DeadLetterFolder;
 import io.connectionrelay.ops.RunSummary;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
@@ -140,7 +140,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         return context.getRegistry().lookupByNameAndType("runSummary", RunSummary.class);
     }
 
-    protected DeadLetterStore deadLetters() {
-        return context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
+    protected DeadLetterFolder deadLetters() {
+        return context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterFolder.class);
     }
 }

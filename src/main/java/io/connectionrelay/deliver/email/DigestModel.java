@@ -20,7 +20,7 @@ import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.Person;
 
 /**
- * What the digest templates see (README "Email digests" lists the names). Every value is one line
+ * What the digest templates see (docs/channels.md, "Email digests" lists the names). Every value is one line
  * of plain text: control characters are gone, and escaping for HTML is the template engine's job.
  * Links are offered only for values that can only be an address (contactMailto, websiteUrl).
  */

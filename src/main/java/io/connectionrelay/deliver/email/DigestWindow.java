@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When digests go out (README "Email digests"), after Prometheus Alertmanager's grouping: one
+ * When digests go out (docs/channels.md, "Email digests"), after Prometheus Alertmanager's grouping: one
  * group per manager; with {@code news} (the default) a group with news waits group-wait from its
  * first news and group-interval from its last digest, so one cycle's news from every source
  * arrives in one email, and an unchanged group is re-sent as a reminder after repeat-interval

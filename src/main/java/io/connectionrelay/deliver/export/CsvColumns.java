@@ -9,7 +9,7 @@ import io.connectionrelay.record.Derived;
 import io.connectionrelay.record.Party;
 import io.connectionrelay.record.Person;
 
-/** The CSV export's columns, in their documented, fixed order (README: "CSV exports"). */
+/** The CSV export's columns, in their documented, fixed order (docs/channels.md, "CSV exports"). */
 public enum CsvColumns {
     SOURCE("source", ConnectionRecord::source),
     VENDOR("vendor", ConnectionRecord::vendor),

@@ -1,0 +1,226 @@
+package io.connectionrelay.deadletter;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.SecretMasker;
+import io.connectionrelay.core.Settings;
+import io.connectionrelay.ops.RelayMetrics;
+import io.connectionrelay.record.RecordJson;
+import org.apache.camel.CamelContext;
+
+/**
+ * The dead-letter store of a single process: a folder (relay.dead-letter.folder) with ID.json
+ * describing each failure and ID.payload holding the message as it was when it failed, both from
+ * the {@link DeadLetter} its handler built, secrets masked. Entries are written atomically, so a
+ * reader listing the folder never sees half an entry; a replay claims one by renaming it
+ * ({@link EntryClaims}). A failure to write is handled by {@link DeadLetterWrites}.
+ */
+public class DeadLetterFolder implements DeadLetterStore {
+
+    static final String FOLDER_KEY = "relay.dead-letter.folder";
+    static final String STALE_CLAIM_KEY = "relay.dead-letter.stale-claim-after";
+
+    private final Path folder;
+    private final Clock clock;
+    private final ObjectMapper json = RecordJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final SecretMasker masker;
+    private final EntryClaims claims;
+    private final DeadLetterWrites writes;
+    /** Entries this process's replay holds: id to claimed file. */
+    private final Map<String, Path> held = new ConcurrentHashMap<>();
+
+    public DeadLetterFolder(CamelContext context, Settings settings, RelayMetrics metrics, SecretMasker masker) {
+        this.masker = masker;
+        this.folder = Path.of(settings.get(FOLDER_KEY, "data/dead-letter"));
+        this.clock = Clock.systemUTC();
+        this.claims = new EntryClaims(folder, settings.getDuration(STALE_CLAIM_KEY, Duration.ofHours(1)), clock);
+        this.writes = new DeadLetterWrites(context, metrics, masker, folder.toAbsolutePath().toString(), FOLDER_KEY);
+    }
+
+    @Override
+    public String location() {
+        return folder.toAbsolutePath().toString();
+    }
+
+    @Override
+    public void requireWritable() {
+        probe().ifPresent(problem -> {
+            throw Settings.invalid(FOLDER_KEY, folder.toString(), "a folder the relay can write to (" + problem + ")");
+        });
+    }
+
+    @Override
+    public Optional<String> writeProblem() {
+        Optional<String> failure = writes.takeFailure();
+        return probe().or(() -> failure).map(why -> why + " (" + FOLDER_KEY + ")");
+    }
+
+    /** A file of a few bytes, so a full disk shows too. */
+    private Optional<String> probe() {
+        try {
+            Files.createDirectories(folder);
+            Path probe = Files.createTempFile(folder, ".write-check-", ".tmp");
+            try {
+                Files.writeString(probe, "dead-letter store write check\n");
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("cannot write to " + folder.toAbsolutePath() + ": " + DeadLetterWrites.describe(e));
+        }
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public boolean write(DeadLetter letter) {
+        return writes.write(letter, this::store);
+    }
+
+    @Override
+    public void onStored(BiConsumer<DeadLetter, DeadLetterEntry> listener) {
+        writes.onStored(listener);
+    }
+
+    private DeadLetterEntry store(DeadLetter letter) throws IOException {
+        Files.createDirectories(folder);
+        DeadLetterEntry replayed = sameStepReplay(letter);
+        Instant now = clock.instant();
+        String id = replayed != null ? replayed.id() : DeadLetterEntry.newId(now, letter.stage());
+
+        long bytes = writePayload(letter.payload(), payloadOf(id));
+        DeadLetterEntry entry = DeadLetterEntry.of(id, letter, replayed, now, bytes, masker);
+        Path tmp = folder.resolve("." + id + ".json.tmp");
+        json.writeValue(tmp.toFile(), entry);
+        // a replay that failed again updates the entry it holds, which its release puts back
+        Files.move(tmp, entryFile(id), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return entry;
+    }
+
+    @Override
+    public List<DeadLetterEntry> list() throws IOException {
+        Map<String, DeadLetterEntry> entries = new TreeMap<>();
+        for (Path file : entryFiles()) {
+            try {
+                entries.putIfAbsent(EntryClaims.idOf(file), json.readValue(file.toFile(), DeadLetterEntry.class));
+            } catch (FileNotFoundException | NoSuchFileException e) {
+                // claimed, released or replayed by another process while we listed
+            }
+        }
+        return new ArrayList<>(entries.values());
+    }
+
+    @Override
+    public long count() throws IOException {
+        return entryFiles().stream().map(EntryClaims::idOf).distinct().count();
+    }
+
+    private List<Path> entryFiles() throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json") || EntryClaims.isClaim(f))
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
+    }
+
+    /** Claims that a dead replay left are recovered first (see {@link EntryClaims}). */
+    @Override
+    public Optional<DeadLetterEntry> claim(String id) throws IOException {
+        claims.recoverStale();
+        Optional<Path> claimed = claims.claim(id);
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        held.put(id, claimed.get());
+        return Optional.of(json.readValue(claimed.get().toFile(), DeadLetterEntry.class));
+    }
+
+    @Override
+    public void release(DeadLetterEntry entry) throws IOException {
+        Path claimed = held.remove(entry.id());
+        if (claimed != null) {
+            claims.release(entry.id(), claimed);
+        }
+    }
+
+    @Override
+    public InputStream openPayload(DeadLetterEntry entry) throws IOException {
+        return Files.newInputStream(payloadOf(entry));
+    }
+
+    /** Where an entry's payload is: ID.payload beside its description. */
+    public Path payloadOf(DeadLetterEntry entry) {
+        return payloadOf(entry.id());
+    }
+
+    private Path payloadOf(String id) {
+        return folder.resolve(id + ".payload");
+    }
+
+    @Override
+    public boolean replayFailed(String id) {
+        return writes.replayFailed(id);
+    }
+
+    @Override
+    public void remove(DeadLetterEntry entry) throws IOException {
+        Path claimed = held.remove(entry.id());
+        Files.deleteIfExists(claimed != null ? claimed : entryFile(entry.id()));
+        Files.deleteIfExists(payloadOf(entry));
+    }
+
+    /** Where an entry's description is: the claimed file while this process's replay holds it. */
+    private Path entryFile(String id) {
+        return held.getOrDefault(id, folder.resolve(id + ".json"));
+    }
+
+    /** The entry this letter's replay came from, when it failed again at the step it was replayed into. */
+    private DeadLetterEntry sameStepReplay(DeadLetter letter) throws IOException {
+        if (letter.replayOf() == null) {
+            return null;
+        }
+        Path file = entryFile(letter.replayOf());
+        if (!Files.exists(file)) {
+            return null;
+        }
+        DeadLetterEntry entry = json.readValue(file.toFile(), DeadLetterEntry.class);
+        return DeadLetterEntry.isSameStepReplay(entry, letter) ? entry : null;
+    }
+
+    /** Written beside its final name and moved there, so a reader never sees half of it. */
+    private long writePayload(Object payload, Path target) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            MaskedPayload.copy(payload, out, masker);
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.size(target);
+    }
+}
