@@ -116,6 +116,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
         ConnectionHistory history = new ConnectionHistory(state);
         context.addService(history);
+        registry.bind("connectionHistory", history);
         registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings), history, clock));
         RoutingTable routing = new RoutingTable(settings);
         registry.bind("routingTable", routing);
