@@ -5,6 +5,7 @@ import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.core.DeadLetters;
 import io.connectionrelay.core.RoutingTable;
 import io.connectionrelay.core.Settings;
+import io.connectionrelay.enrich.ConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.CruxConnectionMapper;
 import io.connectionrelay.normalize.DuplicateConnections;
@@ -23,6 +24,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline, every hop named in order. Between hops the body is a chunk of records
@@ -34,15 +37,17 @@ import org.apache.camel.spi.Registry;
  *                 GET + auth + retry (direct:upstream-fetch, UpstreamFetchRoutes); the body split into chunks
  *  2 normalize  direct:normalize-VENDOR               vendor elements -&gt; records (VendorMapper)
  *  3 enrich     direct:enrich                         repeats dropped, account manager, connection history
- *                                                     (one SELECT and one batched write per chunk)
+ *                                                     (one SELECT per chunk; writes on their own thread)
  *  4 route      direct:route                          routing table: one chunk per channel
  *  5 deliver    direct:deliver-CHANNEL                YAML routes/deliver/CHANNEL.yaml, channels registered below
- *  6 cycle end  direct:cycle-end, direct:cycle-failed each channel's hooks, registered below
+ *  6 cycle end  direct:cycle-end, direct:cycle-failed the history's writes awaited, each channel's hooks
  *  7 dead letter                                      every failure handler builds a DeadLetter (FailurePolicies,
  *                                                     or a stage setting one record aside) for the DeadLetterStore
  * </pre>
  */
 public class ConnectionPipeline extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionPipeline.class);
 
     /** The endpoint a channel's share of a chunk is sent to; set per share, read by the recipient list. */
     private static final String DELIVER_TO = "relayDeliverTo";
@@ -63,8 +68,11 @@ public class ConnectionPipeline extends RouteBuilder {
         DuplicateConnections duplicates = registry.findSingleByType(DuplicateConnections.class);
         RecordEnricher enricher = registry.findSingleByType(RecordEnricher.class);
         from("direct:enrich").routeId("enrich").routeConfigurationId("enrich")
-                .process(e -> e.getMessage().setBody(enricher.enrich(duplicates.firstInCycle(CycleContext.of(e),
-                        RecordJson.chunk(e.getMessage().getBody())))))
+                .process(e -> {
+                    CycleContext cycle = CycleContext.of(e);
+                    e.getMessage().setBody(enricher.enrich(cycle, duplicates.firstInCycle(cycle,
+                            RecordJson.chunk(e.getMessage().getBody()))));
+                })
                 .to("direct:route");
 
         // 4 route, 5 deliver
@@ -80,10 +88,15 @@ public class ConnectionPipeline extends RouteBuilder {
                     .recipientList(exchangeProperty(DELIVER_TO))
                 .end();
 
-        // 6 cycle end: metrics, then each channel's hook in registration order, then the cycle's line
-        RouteDefinition ended = from("direct:cycle-end").routeId("cycle-end")
+        // 6 cycle end: the cycle's connection history written (a failed write fails the cycle here,
+        // before any channel publishes), metrics, each channel's hook in registration order, the cycle's line
+        ConnectionHistory history = registry.findSingleByType(ConnectionHistory.class);
+        // no error handler of its own: a failure here is the poll route's (FailurePolicies "upstream"),
+        // which dead-letters the cycle and ends it as failed
+        RouteDefinition ended = from("direct:cycle-end").routeId("cycle-end").errorHandler(noErrorHandler())
                 .process(e -> {
                     CycleContext cycle = CycleContext.of(e);
+                    history.flush(cycle.id());
                     metrics.polled(cycle.source(), cycle.elements());
                     duplicates.cycleEnded(cycle);
                 });
@@ -92,7 +105,11 @@ public class ConnectionPipeline extends RouteBuilder {
 
         RouteDefinition failed = from("direct:cycle-failed").routeId("cycle-failed")
                 .bean("cycleOutcomes", "failed")
-                .process(e -> duplicates.cycleEnded(CycleContext.of(e)));
+                .process(e -> {
+                    CycleContext cycle = CycleContext.of(e);
+                    duplicates.cycleEnded(cycle);
+                    flushFailedCycle(history, cycle);
+                });
         channels.cycleFailedHooks().forEach(failed::to);
         failed.bean("cycleLog", "failed");
     }
@@ -114,6 +131,19 @@ public class ConnectionPipeline extends RouteBuilder {
         from(endpoint).routeId(step).routeConfigurationId("normalize")
                 .process(e -> e.getMessage().setBody(normalizer.normalize(e)))
                 .to("direct:enrich");
+    }
+
+    /**
+     * A failed cycle's records that did go through keep their history, written before the next
+     * cycle starts; that those writes failed too is logged, since the cycle is failing already.
+     */
+    private static void flushFailedCycle(ConnectionHistory history, CycleContext cycle) throws InterruptedException {
+        try {
+            history.flush(cycle.id());
+        } catch (IllegalStateException e) {
+            LOG.error("Cycle {} of {} failed, and so did its connection history writes: {}", cycle.id(),
+                    cycle.source(), e.getMessage());
+        }
     }
 
     private static void toChannel(Exchange exchange) {

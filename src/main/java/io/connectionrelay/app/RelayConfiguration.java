@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.cluster.ClusteredSchedules;
+import io.connectionrelay.cluster.ReplicaStatus;
 import io.connectionrelay.core.AttemptCount;
 import io.connectionrelay.core.RoutingTable;
 import io.connectionrelay.deadletter.DeadLetterFolder;
@@ -84,12 +85,17 @@ public class RelayConfiguration implements CamelConfiguration {
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
-        if (cluster.enabled() && !settings.getBoolean("relay.once", false)) {
+        boolean clustered = cluster.enabled() && !settings.getBoolean("relay.once", false);
+        ReplicaStatus replica = new ReplicaStatus(context, cluster, clustered, state, Observability.sourcePeriods(settings),
+                clock, masker::mask);
+        if (clustered) {
             // a source schedule each, and the digest window's cron
-            ClusteredSchedules.configure(context, cluster, state, settings.getList("relay.sources").size() + 1);
+            ClusteredSchedules.configure(context, cluster, state, settings.getList("relay.sources").size() + 1,
+                    replica.firings());
+            context.addService(replica);
         }
         registry.bind("settings", settings);
-        RelayMetrics metrics = Observability.bind(context, settings, clock);
+        RelayMetrics metrics = Observability.bind(context, settings, clock, replica);
         registry.bind("secretMasker", masker);
         registry.bind("attemptCount", new AttemptCount());
         // replicas share their dead letters in the database, so any of them lists and replays them
@@ -110,6 +116,7 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
         ConnectionHistory history = new ConnectionHistory(state);
         context.addService(history);
+        registry.bind("connectionHistory", history);
         registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings), history, clock));
         RoutingTable routing = new RoutingTable(settings);
         registry.bind("routingTable", routing);

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.JobListener;
 import org.quartz.SchedulerException;
 import org.quartz.TriggerKey;
 import org.quartz.impl.jdbcjobstore.JobStoreTX;
@@ -38,8 +39,12 @@ public final class ClusteredSchedules {
     private ClusteredSchedules() {
     }
 
-    /** Replaces the quartz component with one on the clustered job store. */
-    public static void configure(CamelContext context, ClusterSettings cluster, DataSource state, int jobs) {
+    /**
+     * Replaces the quartz component with one on the clustered job store; firings hears of each
+     * source poll this replica starts.
+     */
+    public static void configure(CamelContext context, ClusterSettings cluster, DataSource state, int jobs,
+            JobListener firings) {
         // Quartz looks its data source up by name; the relay's pool is handed over, not configured twice
         DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new PooledConnections(state));
         Map<String, Object> properties = new HashMap<>();
@@ -60,6 +65,8 @@ public final class ClusteredSchedules {
         QuartzComponent quartz = new QuartzComponent();
         quartz.setProperties(properties);
         quartz.setPrefixInstanceName(false);
+        quartz.addScheduleInitTask(scheduler -> scheduler.getListenerManager()
+                .addJobListener(firings, GroupMatcher.jobGroupEquals(SOURCE_GROUP)));
         context.addComponent("quartz", quartz);
     }
 

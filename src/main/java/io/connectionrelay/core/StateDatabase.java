@@ -2,6 +2,7 @@ package io.connectionrelay.core;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -48,6 +49,8 @@ public final class StateDatabase implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateDatabase.class);
     private static final String URL_KEY = "relay.state.jdbc-url";
+    /** The advisory lock replicas take turns on while they migrate ("relay" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x72656c6179L;
 
     private final HikariDataSource pool;
 
@@ -81,15 +84,34 @@ public final class StateDatabase implements Service {
     /**
      * A database an earlier version of the relay made (its tables, no schema history) is taken as
      * version 0, and V1's IF NOT EXISTS leaves its tables as they are.
+     * <p>
+     * On PostgreSQL the whole migration runs under one session lock: Flyway locks while it applies
+     * migrations, but decides whether to create and baseline its history table before that, so
+     * of two replicas starting together on an empty database the second could find the table
+     * created, still empty, and refuse to start.
      */
     public static void migrate(DataSource database) {
-        Flyway.configure()
+        String vendor = vendor(database);
+        Flyway flyway = Flyway.configure()
                 .dataSource(database)
-                .locations("classpath:db/migration/" + vendor(database))
+                .locations("classpath:db/migration/" + vendor)
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .load()
-                .migrate();
+                .load();
+        if (!vendor.equals("postgresql")) {
+            flyway.migrate();
+            return;
+        }
+        try (Connection lock = database.getConnection(); Statement statement = lock.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try {
+                flyway.migrate();
+            } finally {
+                statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        } catch (SQLException e) {
+            throw new FlywayException("cannot take the migration lock: " + e.getMessage(), e);
+        }
     }
 
     /** h2 or postgresql: the folder of that database's migrations. */

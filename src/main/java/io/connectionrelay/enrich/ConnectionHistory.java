@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,69 +17,44 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.enrich.HistoryWrites.Change;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import org.apache.camel.Service;
 
 /**
  * Each connection's canonical status and since when it has had it, in the relay's state database
- * (table relay_connection_history, keyed by source and connection id), so a record can say what
+ * (table relay_connection_history, keyed by connection id and source), so a record can say what
  * its status was before and how long it has been in this one. No vendor says either.
  * <p>
  * First sight: the status dates from the vendor's own date for it (deactivated, active or created)
  * when there is one, else from now. A changed status dates from now and remembers the old one.
  * <p>
- * Records come a chunk at a time: one SELECT reads the chunk's rows, and one batch of inserts and
- * one of updates write them, in one transaction, so the database costs a few round trips per chunk
- * rather than two per record. It keeps one connection, shared under a lock; a broken connection is
- * opened again on the next chunk, and Camel closes it at shutdown.
+ * Records come a chunk at a time: one SELECT reads the chunk's rows on the caller's thread, and
+ * what changed is written by {@link HistoryWrites} on its own, so enrich does not wait for the
+ * inserts of a first cycle. A cycle's end calls {@link #flush} before anything reads the table
+ * again. Reads need not see writes still queued: a connection comes once per cycle (repeats are
+ * dropped before enrich), and a source's next cycle starts after this one's end. The read
+ * connection is kept, shared under a lock; a broken one is opened again on the next chunk.
  */
 public class ConnectionHistory implements Service {
 
     static final String TABLE = "relay_connection_history";
     /**
-     * By connection id alone, the source checked on the rows: with "source = ?" as well, H2 picks the
-     * primary key for it and scans every row of the source, testing the IN list on each.
+     * By connection id alone, the key's first column (V9), the source checked on the rows: an IN
+     * list on the key's second column would have H2 scan every row of the source.
      */
     private static final String SELECT = "SELECT source, connection_id, status, previous_status, status_since FROM "
             + TABLE + " WHERE connection_id IN (%s)";
-    private static final String INSERT = "INSERT INTO " + TABLE
-            + " (source, connection_id, status, previous_status, status_since) VALUES (?, ?, ?, NULL, ?)";
-    /** Only if nobody changed it meanwhile: two cycles of one source may overlap on a slow channel. */
-    private static final String UPDATE = "UPDATE " + TABLE + " SET status = ?, previous_status = ?, status_since = ?"
-            + " WHERE source = ? AND connection_id = ? AND status = ?";
     private static final int TRIES = 3;
-    /** Unique-key violation: the same SQLSTATE in H2 and PostgreSQL. */
-    private static final String CONFLICT = "23505";
 
     /** The status's story so far: what it was before (null if never seen otherwise) and since when it is what it is. */
     public record StatusHistory(CanonicalStatus previous, Instant since) {
     }
 
     private final DataSource database;
-    private Session session;
-
-    private record Session(Connection connection, PreparedStatement insert, PreparedStatement update) {
-
-        static Session open(DataSource database) throws SQLException {
-            Connection connection = database.getConnection();
-            try {
-                connection.setAutoCommit(false);
-                return new Session(connection, connection.prepareStatement(INSERT), connection.prepareStatement(UPDATE));
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
-        }
-
-        void close() {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // going away either way
-            }
-        }
-    }
+    private final HistoryWrites writes;
+    private Connection reads;
 
     /** What the table says of one connection, as the chunk is worked through. */
     private record Known(CanonicalStatus status, CanonicalStatus previous, Instant since) {
@@ -88,102 +62,91 @@ public class ConnectionHistory implements Service {
 
     public ConnectionHistory(DataSource database) {
         this.database = database;
+        this.writes = new HistoryWrites(database);
     }
 
-    /** Notes each record's current status and returns its history, in the chunk's order. */
-    public synchronized List<StatusHistory> observe(List<ConnectionRecord> chunk, Instant now) {
+    /**
+     * Notes each record's current status and returns its history, in the chunk's order; the
+     * writes are handed over, to be done by the time {@link #flush} of this cycle returns.
+     */
+    public List<StatusHistory> observe(String cycle, List<ConnectionRecord> chunk, Instant now) {
         if (chunk.isEmpty()) {
             return List.of();
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (session == null) {
-                    session = Session.open(database);
-                }
-                List<StatusHistory> histories = observe(session, chunk, now);
-                session.connection().commit();
-                return histories;
-            } catch (SQLException e) {
-                rollback();
-                if (!isConflict(e)) {
-                    // the connection may be what failed: the next try, or the next chunk, opens another
-                    stop();
-                }
-                // a conflict: another process inserted or changed a row first, so read them again
-                if (attempt == TRIES) {
-                    throw new IllegalStateException("Connection history for " + chunk.size() + " record(s) of "
-                            + (chunk.isEmpty() ? "no source" : chunk.get(0).source()) + " could not be read or written: "
-                            + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void start() {
-        // the connection opens with the first record
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (session != null) {
-            session.close();
-            session = null;
-        }
-    }
-
-    private static List<StatusHistory> observe(Session session, List<ConnectionRecord> chunk, Instant now)
-            throws SQLException {
-        Map<String, Map<String, Known>> known = new HashMap<>();
-        for (Map.Entry<String, List<String>> source : idsBySource(chunk).entrySet()) {
-            known.put(source.getKey(), read(session.connection(), source.getKey(), source.getValue()));
-        }
+        Map<String, Map<String, Known>> known = read(chunk);
         List<StatusHistory> histories = new ArrayList<>(chunk.size());
-        int inserts = 0;
-        int updates = 0;
+        List<Change> changes = new ArrayList<>();
         for (ConnectionRecord record : chunk) {
             Map<String, Known> rows = known.get(record.source());
             Known row = rows.get(record.connectionId());
             CanonicalStatus status = record.status();
             if (row == null) {
                 Instant first = vendorDate(record, now);
-                PreparedStatement insert = session.insert();
-                insert.setString(1, record.source());
-                insert.setString(2, record.connectionId());
-                insert.setString(3, status.name());
-                insert.setObject(4, OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
-                insert.addBatch();
-                inserts++;
+                changes.add(new Change(record.source(), record.connectionId(), status, null, first, now));
                 rows.put(record.connectionId(), new Known(status, null, first));
                 histories.add(new StatusHistory(null, first));
             } else if (row.status() == status) {
                 histories.add(new StatusHistory(row.previous(), row.since()));
             } else {
-                PreparedStatement update = session.update();
-                update.setString(1, status.name());
-                update.setString(2, row.status().name());
-                update.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                update.setString(4, record.source());
-                update.setString(5, record.connectionId());
-                update.setString(6, row.status().name());
-                update.addBatch();
-                updates++;
+                changes.add(new Change(record.source(), record.connectionId(), status, row.status(), now, now));
                 rows.put(record.connectionId(), new Known(status, row.status(), now));
                 histories.add(new StatusHistory(row.status(), now));
             }
         }
-        // inserts first: a connection seen twice in one chunk may be inserted, then updated
-        if (inserts > 0) {
-            session.insert().executeBatch();
+        writes.handOver(cycle, changes);
+        return histories;
+    }
+
+    /** Waits until the writes handed over so far are done; fails if one of this cycle's could not be made. */
+    public void flush(String cycle) throws InterruptedException {
+        writes.flush(cycle);
+    }
+
+    @Override
+    public void start() {
+        writes.start();
+    }
+
+    @Override
+    public void stop() {
+        writes.stop();
+        synchronized (this) {
+            closeReads();
         }
-        if (updates > 0) {
-            for (int count : session.update().executeBatch()) {
-                if (count == 0) {
-                    throw new SQLException("changed concurrently", CONFLICT);
+    }
+
+    private synchronized Map<String, Map<String, Known>> read(List<ConnectionRecord> chunk) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (reads == null) {
+                    reads = database.getConnection();
+                    reads.setAutoCommit(true);
+                }
+                Map<String, Map<String, Known>> known = new HashMap<>();
+                for (Map.Entry<String, List<String>> source : idsBySource(chunk).entrySet()) {
+                    known.put(source.getKey(), read(reads, source.getKey(), source.getValue()));
+                }
+                return known;
+            } catch (SQLException e) {
+                // the connection may be what failed: the next try, or the next chunk, opens another
+                closeReads();
+                if (attempt == TRIES) {
+                    throw new IllegalStateException("Connection history for " + chunk.size() + " record(s) of "
+                            + chunk.get(0).source() + " could not be read: " + e.getMessage(), e);
                 }
             }
         }
-        return histories;
+    }
+
+    private void closeReads() {
+        if (reads != null) {
+            try {
+                reads.close();
+            } catch (SQLException ignored) {
+                // going away either way
+            }
+            reads = null;
+        }
     }
 
     private static Map<String, List<String>> idsBySource(List<ConnectionRecord> chunk) {
@@ -214,20 +177,6 @@ public class ConnectionHistory implements Service {
             }
         }
         return rows;
-    }
-
-    private void rollback() {
-        if (session != null) {
-            try {
-                session.connection().rollback();
-            } catch (SQLException ignored) {
-                // the connection is dropped below if it is broken
-            }
-        }
-    }
-
-    private static boolean isConflict(SQLException e) {
-        return CONFLICT.equals(e.getSQLState());
     }
 
     /** The vendor's own date for the current status, never later than now. */

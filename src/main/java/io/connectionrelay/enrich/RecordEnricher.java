@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.enrich.AccountManagerDirectory.Assignment;
 import io.connectionrelay.enrich.ConnectionHistory.StatusHistory;
 import io.connectionrelay.record.ConnectionRecord;
@@ -31,14 +32,13 @@ public class RecordEnricher {
         this.clock = clock;
     }
 
-    public ConnectionRecord enrich(ConnectionRecord record) {
-        return enrich(List.of(record)).get(0);
-    }
-
-    /** One chunk: the connection history is read and written once for all of it. */
-    public List<ConnectionRecord> enrich(List<ConnectionRecord> chunk) {
+    /**
+     * One chunk of a cycle: the connection history is read once for all of it, and its writes
+     * handed over to be done by the cycle's end ({@link ConnectionHistory#flush}).
+     */
+    public List<ConnectionRecord> enrich(CycleContext cycle, List<ConnectionRecord> chunk) {
         Instant now = clock.instant();
-        List<StatusHistory> statuses = history.observe(chunk, now);
+        List<StatusHistory> statuses = history.observe(cycle.id(), chunk, now);
         List<ConnectionRecord> enriched = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
             enriched.add(enrich(chunk.get(i), statuses.get(i), now));

@@ -2,9 +2,11 @@ package io.connectionrelay.ops;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
+import io.connectionrelay.cluster.ReplicaStatus;
 import io.connectionrelay.core.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,14 +19,15 @@ import org.apache.camel.spi.Registry;
 
 /**
  * Binds the relay's metrics, health and cycle-log beans: relayMetrics, runSummary, cycleOutcomes,
- * cycleLog and the readiness check (Camel's health registry picks up HealthCheck beans from the registry).
+ * cycleLog and the readiness checks of the cycles and of this replica (Camel's health registry picks up HealthCheck beans from the registry).
  */
 public final class Observability {
 
     private Observability() {
     }
 
-    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock) throws Exception {
+    public static RelayMetrics bind(CamelContext context, Settings settings, Clock clock, ReplicaStatus replica)
+            throws Exception {
         Registry registry = context.getRegistry();
         // the registry camel-micrometer-prometheus serves at /observe/metrics, bound here so the relay's
         // counters (and the one-shot summary read from them) exist even with camel.metrics.enabled=false
@@ -36,19 +39,29 @@ public final class Observability {
         registry.bind("relayMetrics", metrics);
         registry.bind("runSummary", new RunSummary(metrics));
 
-        List<String> sources = settings.getList("relay.sources").stream()
-                .filter(id -> settings.getBoolean("relay.source." + id + ".enabled", true)).toList();
-        CycleOutcomes cycles = new CycleOutcomes(meters, clock, sources);
+        Map<String, Duration> periods = sourcePeriods(settings);
+        CycleOutcomes cycles = new CycleOutcomes(meters, clock, periods.keySet());
         registry.bind("cycleOutcomes", cycles);
         registry.bind("relayCycleHealthCheck", new CycleHealthCheck(cycles, CycleHealthCheck.threshold(settings)));
         CycleLog cycleLog = new CycleLog(context, settings);
         context.addService(cycleLog);
         registry.bind("cycleLog", cycleLog);
-        // the same default as the source's timer (poll/SourceInstances)
-        sources.forEach(id -> metrics.sourcePeriod(id,
-                settings.getDuration("relay.source." + id + ".period", Duration.ofMinutes(5))));
+        periods.forEach(metrics::sourcePeriod);
+        registry.bind("relayReplicaHealthCheck", new ReplicaHealthCheck(replica));
+        metrics.watchReplica(replica);
         metrics.watchReadiness(() -> HealthCheckHelper.invokeReadiness(context).stream()
                 .allMatch(result -> result.getState() == HealthCheck.State.UP));
         return metrics;
+    }
+
+    /** The enabled sources, in configured order, with their poll periods. */
+    public static Map<String, Duration> sourcePeriods(Settings settings) {
+        Map<String, Duration> periods = new LinkedHashMap<>();
+        settings.getList("relay.sources").stream()
+                .filter(id -> settings.getBoolean("relay.source." + id + ".enabled", true))
+                // the same default as the source's schedule (poll/SourceInstances)
+                .forEach(id -> periods.put(id, settings.getDuration("relay.source." + id + ".period",
+                        Duration.ofMinutes(5))));
+        return periods;
     }
 }

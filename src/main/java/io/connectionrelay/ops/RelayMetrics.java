@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
+import io.connectionrelay.cluster.ReplicaStatus;
 import io.connectionrelay.record.CanonicalStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -109,6 +110,31 @@ public class RelayMetrics {
                 .description("1 while the relay's readiness check is UP, 0 while it is DOWN")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * This replica among the others: [relay_replica{replica,mode}] 1, naming it (Prometheus's own
+     * instance label names the scrape address, not the replica); [relay_scheduler_running] 1 while
+     * its scheduler runs and is checked in; [relay_source_held{source}] 1 while it holds the source
+     * (cluster/ReplicaStatus says what that means under Quartz).
+     */
+    public void watchReplica(ReplicaStatus replica) {
+        Gauge.builder("relay.replica", () -> 1)
+                .description("This replica: its relay.cluster.instance-id and mode (cluster or single)")
+                .tag("replica", label(replica.instanceId())).tag("mode", replica.mode())
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("relay.scheduler.running", replica, r -> r.current().running() ? 1 : 0)
+                .description("1 while this replica's scheduler runs and checks in with the others, so it polls")
+                .strongReference(true)
+                .register(registry);
+        for (String source : replica.sources()) {
+            Gauge.builder("relay.source.held", replica, r -> r.current().held().contains(source) ? 1 : 0)
+                    .description("1 while this replica holds the source: it started the source's latest scheduled poll")
+                    .tag("source", label(source))
+                    .strongReference(true)
+                    .register(registry);
+        }
     }
 
     private static double callOrNaN(Callable<Long> value) {

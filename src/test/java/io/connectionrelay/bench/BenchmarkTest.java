@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * prints figures and the bundle/reference ratio and writes them to bench/results/.
  * Sizes: -Dbench.sizes=10000,100000,1000000 (the default). The connection trace
  * (relay.trace.enabled): -Dbench.trace=on (the default, as shipped), off, or both (the bundle runs
- * twice per size, to measure what the trace costs).
+ * twice per size, to measure what the trace costs). -Dbench.jfr=true records a Java Flight Recorder
+ * profile of each run into its folder under bench/work (run.jfr).
  */
 @Tag("bench")
 class BenchmarkTest {
@@ -49,29 +50,42 @@ class BenchmarkTest {
             default -> throw new IllegalArgumentException("-Dbench.trace is on, off or both, not " + traceSetting);
         };
         rows.add("| records | trace | payload MB | reference rec/s | bundle rec/s (cycle) | ratio | bundle cycle s "
-                + "| trace written s after the cycle | bundle wall s | bundle peak used heap MB "
-                + "| bundle peak live heap MB (after GC) | bundle peak RSS MB | reference peak used heap MB |");
-        rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| trace written s after the cycle | bundle wall s | reference CPU s | bundle cycle CPU s "
+                + "| load average before | bundle peak used heap MB | bundle peak live heap MB (after GC) "
+                + "| bundle peak RSS MB | reference peak used heap MB |");
+        rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int size : sizes) {
             Path payload = payload(size);
             try (PayloadServer server = new PayloadServer(payload)) {
                 Map<String, String> reference = child("reference", server.baseUrl(), size, "off");
                 double refRate = rate(reference);
                 for (String trace : traces) {
+                    String load = loadAverage();
                     Map<String, String> bundle = child("bundle", server.baseUrl(), size, trace);
                     assertThat(bundle.get("records")).isEqualTo(reference.get("records"));
                     double bundleRate = rate(bundle);
-                    rows.add(String.format("| %,d | %s | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %s | %s | %s "
-                            + "| %s |", size, trace, Files.size(payload) / (1024 * 1024), refRate, bundleRate,
-                            bundleRate / refRate, Long.parseLong(bundle.get("cycleMillis")) / 1000.0,
+                    rows.add(String.format("| %,d | %s | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %s "
+                            + "| %s | %s | %s | %s |", size, trace, Files.size(payload) / (1024 * 1024), refRate,
+                            bundleRate, bundleRate / refRate, Long.parseLong(bundle.get("cycleMillis")) / 1000.0,
                             Long.parseLong(bundle.get("traceLagMillis")) / 1000.0,
-                            Long.parseLong(bundle.get("millis")) / 1000.0, bundle.get("peakHeapMb"),
+                            Long.parseLong(bundle.get("millis")) / 1000.0,
+                            Long.parseLong(reference.get("cpuMillis")) / 1000.0,
+                            Long.parseLong(bundle.get("cpuMillis")) / 1000.0, load, bundle.get("peakHeapMb"),
                             bundle.get("liveHeapMb"), bundle.get("rssMb"), reference.get("peakHeapMb")));
                 }
             }
         }
         BenchReport.write("csv-path", "CSV path: one one-shot cycle, every record routed to csv; JVMs with -Xmx256m",
                 rows);
+    }
+
+    /**
+     * The 1-minute load average as the bundle starts: the machines are shared, and a rate measured
+     * at load 10 on 2 cores says little without it. CPU seconds vary less with the load than rates.
+     */
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.exists(loadavg) ? Files.readString(loadavg).split(" ")[0] : "?";
     }
 
     /** Records per second of the work itself: the reference's whole run, the bundle's cycle without its boot. */
@@ -97,10 +111,14 @@ class BenchmarkTest {
         Path work = WORK.resolve(mode + "-" + size + "-" + Instant.now().toEpochMilli());
         Files.createDirectories(work);
         Path log = work.resolve("run.log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), CsvPathRun.class.getName(), mode, baseUrl,
-                work.toString(), trace)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        if (Boolean.getBoolean("bench.jfr")) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("run.jfr"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CsvPathRun.class.getName(), mode, baseUrl,
+                work.toString(), trace));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int exit = process.waitFor();
         String output = Files.readString(log, StandardCharsets.UTF_8);
         Matcher matcher = RESULT.matcher(output);

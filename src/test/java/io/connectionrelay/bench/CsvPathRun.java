@@ -1,9 +1,14 @@
 package io.connectionrelay.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.ops.RelayMetrics;
@@ -23,6 +28,8 @@ public final class CsvPathRun {
     private static long cycleMillis = -1;
     /** How long the trace writer still needed after the cycle to have every event in the database. */
     private static long traceLagMillis;
+    /** CPU time of the whole process (every thread, the collector's and the compiler's included) over the work. */
+    private static long cpuMillis = -1;
 
     private CsvPathRun() {
     }
@@ -38,17 +45,41 @@ public final class CsvPathRun {
         long millis;
         try (MemoryProbe probe = new MemoryProbe()) {
             started = System.nanoTime();
+            long cpuBefore = processCpuMillis();
             records = mode.equals("reference")
                     ? ReferenceCsvExport.run(baseUrl + PayloadServer.PATH, work.resolve("reference.csv"))
                     : runBundle(baseUrl, work, trace);
             millis = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d traceLagMillis=%d peakHeapMb=%d"
-                    + " liveHeapMb=%d rssMb=%d%n", mode, records, millis, cycleMillis < 0 ? millis : cycleMillis,
-                    traceLagMillis,
+            if (cpuMillis < 0) {
+                cpuMillis = processCpuMillis() - cpuBefore;
+            }
+            System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d traceLagMillis=%d cpuMillis=%d"
+                    + " peakHeapMb=%d liveHeapMb=%d rssMb=%d%n", mode, records, millis,
+                    cycleMillis < 0 ? millis : cycleMillis, traceLagMillis, cpuMillis,
                     probe.peakUsedHeapMb(), probe.peakLiveHeapMb(),
                     MemoryProbe.peakRssMb());
         }
         System.exit(0);
+    }
+
+    private static long processCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+    }
+
+    /** Where the CPU went, by thread (numbers folded, so a pool is one line), and the collector's pauses. */
+    private static void printCpuByThread() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                byName.merge(info.getThreadName().replaceAll("\\d+", "N"), cpu / 1_000_000, Long::sum);
+            }
+        }
+        long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+        System.out.println("CPU ms by live thread since start: " + byName + "; GC pauses ms: " + gcMillis);
     }
 
     /** The bundle as --once runs it, every status routed to the csv channel. */
@@ -57,9 +88,12 @@ public final class CsvPathRun {
                 "relay.routing.active", "csv", "relay.routing.pending", "csv", "relay.routing.inactive", "csv",
                 "relay.trace.enabled", String.valueOf(trace)));
         long started = System.nanoTime();
+        long cpuBefore = processCpuMillis();
         try {
             int exit = OneShotRun.run(main.getCamelContext());
             cycleMillis = (System.nanoTime() - started) / 1_000_000;
+            cpuMillis = processCpuMillis() - cpuBefore;
+            printCpuByThread();
             TraceWriter writer = main.getCamelContext().getRegistry().lookupByNameAndType("traceWriter",
                     TraceWriter.class);
             if (writer != null && !writer.awaitWritten(Duration.ofMinutes(10))) {

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.StateDatabase;
 import io.connectionrelay.enrich.AccountManagerDirectory.Field;
 import io.connectionrelay.enrich.AccountManagerDirectory.Rule;
@@ -42,9 +43,19 @@ class RecordEnricherTest {
         database.dispose();
     }
 
-    Derived enrichAt(Instant now, ConnectionRecord record) {
-        return new RecordEnricher(managers, new ConnectionHistory(database), Clock.fixed(now, ZoneOffset.UTC))
-                .enrich(record).derived();
+    /** One cycle of one record: its history written by the cycle's end, as the pipeline's cycle-end does. */
+    Derived enrichAt(Instant now, ConnectionRecord record) throws InterruptedException {
+        ConnectionHistory history = new ConnectionHistory(database);
+        history.start();
+        try {
+            CycleContext cycle = new CycleContext(record.source(), record.vendor(), "cycle-" + now, now);
+            Derived derived = new RecordEnricher(managers, history, Clock.fixed(now, ZoneOffset.UTC))
+                    .enrich(cycle, List.of(record)).get(0).derived();
+            history.flush(cycle.id());
+            return derived;
+        } finally {
+            history.stop();
+        }
     }
 
     static ConnectionRecord connection(String id, CanonicalStatus status, Instant activeAt, Instant deactivatedAt,
@@ -55,7 +66,7 @@ class RecordEnricherTest {
     }
 
     @Test
-    void firstSightDatesTheStatusFromTheVendorsOwnDate() {
+    void firstSightDatesTheStatusFromTheVendorsOwnDate() throws Exception {
         Instant deactivated = DAY_0.minus(Duration.ofDays(5));
 
         Derived inactive = enrichAt(DAY_0, connection("a", CanonicalStatus.INACTIVE, null, deactivated, null));
@@ -72,7 +83,7 @@ class RecordEnricherTest {
     }
 
     @Test
-    void aChangedStatusDatesFromNowAndRemembersTheOldOne() {
+    void aChangedStatusDatesFromNowAndRemembersTheOldOne() throws Exception {
         enrichAt(DAY_0, connection("a", CanonicalStatus.ACTIVE, null, null, null));
         Instant day3 = DAY_0.plus(Duration.ofDays(3));
         Instant day10 = DAY_0.plus(Duration.ofDays(10));
@@ -89,7 +100,7 @@ class RecordEnricherTest {
     }
 
     @Test
-    void theSameConnectionIdFromAnotherSourceHasItsOwnHistory() {
+    void theSameConnectionIdFromAnotherSourceHasItsOwnHistory() throws Exception {
         enrichAt(DAY_0, connection("a", CanonicalStatus.ACTIVE, null, null, null));
         ConnectionRecord other = connection("a", CanonicalStatus.INACTIVE, null, null, null);
         other = new ConnectionRecord("fleet-2", other.vendor(), other.connectionId(), other.status(),
@@ -100,7 +111,7 @@ class RecordEnricherTest {
     }
 
     @Test
-    void syncFailureAndManagerAreDerived() {
+    void syncFailureAndManagerAreDerived() throws Exception {
         SyncState failed = new SyncState("failed", "Provider credentials expired", DAY_0);
         SyncState completed = new SyncState("completed", "Reason for failure if sync status is 'failed'", DAY_0);
 

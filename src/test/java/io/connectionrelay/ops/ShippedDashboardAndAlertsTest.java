@@ -91,6 +91,11 @@ class ShippedDashboardAndAlertsTest extends RelayTestSupport {
         assertThat(scrape.value("relay_ready")).hasValue(1);
         assertThat(scrape.value("relay_delivery_failures_total", "channel", "webhook", "target", "crm")).hasValue(3);
         assertThat(scrape.value("process_start_time_seconds").getAsDouble()).isPositive();
+        // one process alone holds its sources and its timers poll them (cluster/ClusterOperationsTest: replicas)
+        assertThat(scrape.find("relay_replica", "mode", "single")).singleElement()
+                .satisfies(replica -> assertThat(replica.value()).isEqualTo(1));
+        assertThat(scrape.value("relay_scheduler_running")).hasValue(1);
+        assertThat(scrape.value("relay_source_held", "source", "crux-a")).hasValue(1);
 
         List<String> dashboardQueries = dashboardQueries();
         assertThat(dashboardQueries).hasSizeGreaterThanOrEqualTo(10);
@@ -98,7 +103,8 @@ class ShippedDashboardAndAlertsTest extends RelayTestSupport {
         assertThat(dashboardMetrics).as("metrics the dashboard queries, all served").isSubsetOf(served)
                 .contains("relay_cycles_total", "relay_records_routed_total", "relay_deliveries_total",
                         "relay_delivery_failures_total", "relay_dead_letter_entries", "relay_dead_letters_total",
-                        "relay_cycle_last_duration_seconds", "relay_cycle_last_success_timestamp_seconds");
+                        "relay_cycle_last_duration_seconds", "relay_cycle_last_success_timestamp_seconds",
+                        "relay_replica", "relay_scheduler_running", "relay_source_held");
 
         List<String> alertExpressions = alertExpressions();
         assertThat(alertExpressions).hasSize(5);

@@ -58,6 +58,14 @@ public final class ChildRelay {
         return this;
     }
 
+    /** Serves health and metrics on 127.0.0.1:port, as the prod profile does on its port. */
+    public ChildRelay serveOperations(int port) {
+        env.put("CAMEL_SERVER_ENABLED", "true");
+        env.put("CAMEL_SERVER_HOST", "127.0.0.1");
+        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
+        return this;
+    }
+
     /** The JVM's maximum heap (-Xmx), 256m unless set. */
     public ChildRelay heap(String size) {
         this.heap = size;
