@@ -69,6 +69,13 @@ class ProfilesServeOperationsTest {
         for (String status : new String[] {"active", "pending", "inactive"}) {
             main.addOverrideProperty("relay.routing." + status, "csv");
         }
+        if (profile.equals("prod")) {
+            // prod ships no source: a deployment names its own
+            main.addOverrideProperty("relay.sources", "fleet");
+            main.addOverrideProperty("relay.source.fleet.vendor", "terminal");
+            main.addOverrideProperty("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
+            main.addOverrideProperty("relay.source.fleet.api-key", "key-123456");
+        }
         RelayTestSupport.dataFolders(data).forEach(main::addOverrideProperty);
         RelayApplication.configure(main.configure());
         main.start();
