@@ -32,12 +32,6 @@ class ProfilesServeOperationsTest {
 
     @Test
     void prodServesOnEveryInterface() throws Exception {
-        // prod ships no source, and a relay without one refuses to start
-        main = new Main();
-        main.addOverrideProperty("relay.sources", "crux-eu");
-        main.addOverrideProperty("relay.source.crux-eu.vendor", "crux");
-        main.addOverrideProperty("relay.source.crux-eu.base-url", "http://127.0.0.1:9");
-        main.addOverrideProperty("relay.source.crux-eu.token", "not-used-nothing-is-polled");
         int port = start("prod");
 
         assertThat(boundHost()).isEqualTo("0.0.0.0");
@@ -59,9 +53,7 @@ class ProfilesServeOperationsTest {
     /** Boots the profile as RelayMain does, on a free port, with nothing scheduled and data kept in a temp folder. */
     private int start(String profile) {
         int port = Http.freePort();
-        if (main == null) {
-            main = new Main();
-        }
+        main = new Main();
         main.setPropertyPlaceholderLocations(RelayApplication.propertyLocations(profile));
         main.addInitialProperty("relay.profile", profile);
         main.addOverrideProperty("camel.server.port", String.valueOf(port));
