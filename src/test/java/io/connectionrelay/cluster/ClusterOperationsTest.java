@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,13 +15,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import io.connectionrelay.demo.CruxPayloadGenerator;
 import io.connectionrelay.support.ChildRelay;
+import io.connectionrelay.support.CountingCruxUpstream;
 import io.connectionrelay.support.Http;
 import io.connectionrelay.support.MetricsScrape;
 import io.connectionrelay.support.TestPostgres;
@@ -45,10 +41,8 @@ class ClusterOperationsTest {
     @TempDir
     Path data;
 
-    final List<Long> polls = new CopyOnWriteArrayList<>();
-    final CruxPayloadGenerator payloads = new CruxPayloadGenerator();
-    volatile long answerDelayMillis;
-    HttpServer upstream;
+    CountingCruxUpstream upstream;
+    List<Long> polls;
     final List<ChildRelay.Run> replicas = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -60,7 +54,7 @@ class ClusterOperationsTest {
             }
         }
         if (upstream != null) {
-            upstream.stop(0);
+            upstream.close();
         }
     }
 
@@ -93,7 +87,7 @@ class ClusterOperationsTest {
 
         // a poll slower than the period: the replica executing it (Quartz's fired-triggers table
         // says which) holds the source, the other does not
-        answerDelayMillis = 3 * PERIOD.toMillis();
+        upstream.answerAfter(3 * PERIOD.toMillis());
         String holder = await().atMost(Duration.ofSeconds(30)).until(() -> executing(database), Optional::isPresent)
                 .orElseThrow();
         Replica holding = holder.equals(one.id) ? one : two;
@@ -105,7 +99,7 @@ class ClusterOperationsTest {
             assertThat(other.readinessCheck().path("data").path("sources-held").asText()).isEqualTo("none");
         });
         assertThat(executing(database)).as("still the same poll").hasValue(holder);
-        answerDelayMillis = 0;
+        upstream.answerAfter(0);
 
         // the state database refuses both: neither can check in, so neither says it polls
         refuseConnections(database, true);
@@ -177,23 +171,8 @@ class ClusterOperationsTest {
     }
 
     private void startUpstream() throws IOException {
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.setExecutor(Executors.newFixedThreadPool(4));
-        upstream.createContext("/timp/organizations/connections/", exchange -> {
-            polls.add(System.currentTimeMillis());
-            byte[] body = payloads.payload(20);
-            try {
-                Thread.sleep(answerDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        upstream = new CountingCruxUpstream(20);
+        polls = upstream.polls();
     }
 
     /** One replica with its own disk and operations port; the database, upstream and CSV folder are shared. */
@@ -219,7 +198,7 @@ class ClusterOperationsTest {
                     .set("relay.state.username", TestPostgres.USER)
                     .set("relay.sources", SOURCE)
                     .set("relay.source." + SOURCE + ".vendor", "crux")
-                    .set("relay.source." + SOURCE + ".base-url", "http://127.0.0.1:" + upstream.getAddress().getPort())
+                    .set("relay.source." + SOURCE + ".base-url", upstream.baseUrl())
                     .set("relay.source." + SOURCE + ".token", "cluster-ops-token")
                     .set("relay.source." + SOURCE + ".period", PERIOD.toSeconds() + "s")
                     .set("relay.routing.pending", "csv")

@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,14 +19,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.sun.net.httpserver.HttpServer;
-import io.connectionrelay.demo.CruxPayloadGenerator;
 import io.connectionrelay.support.ChildRelay;
+import io.connectionrelay.support.CountingCruxUpstream;
 import io.connectionrelay.support.TestPostgres;
 import io.connectionrelay.support.WebhookLog;
 import org.junit.jupiter.api.AfterEach;
@@ -56,10 +52,8 @@ class TwoReplicasTest {
     @TempDir
     Path data;
 
-    final List<Long> polls = new CopyOnWriteArrayList<>();
-    final CruxPayloadGenerator payloads = new CruxPayloadGenerator();
-    volatile long answerDelayMillis;
-    HttpServer upstream;
+    CountingCruxUpstream upstream;
+    List<Long> polls;
     final List<ChildRelay.Run> replicas = new ArrayList<>();
 
     @AfterEach
@@ -71,7 +65,7 @@ class TwoReplicasTest {
             }
         }
         if (upstream != null) {
-            upstream.stop(0);
+            upstream.close();
         }
     }
 
@@ -98,7 +92,7 @@ class TwoReplicasTest {
         assertOnePollPerPeriod(polls);
 
         // a slow poll; the replica running it (Quartz's record of fired triggers says which) is killed mid-poll
-        answerDelayMillis = 4000;
+        upstream.answerAfter(4000);
         int before = polls.size();
         await().atMost(Duration.ofSeconds(30)).until(() -> polls.size() > before);
         String holder = runningPoll(database);
@@ -106,7 +100,7 @@ class TwoReplicasTest {
         ChildRelay.Run survivor = running == first ? second : first;
         long killedAt = System.currentTimeMillis();
         running.kill();
-        answerDelayMillis = 0;
+        upstream.answerAfter(0);
         int afterKill = polls.size();
         await().atMost(FAILOVER.plus(PERIOD).plusSeconds(20)).until(() -> polls.size() > afterKill);
         long failover = polls.get(afterKill) - killedAt;
@@ -188,23 +182,8 @@ class TwoReplicasTest {
     }
 
     private void startUpstream() throws IOException {
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
-        upstream.createContext("/timp/organizations/connections/", exchange -> {
-            polls.add(System.currentTimeMillis());
-            byte[] body = payloads.payload(CONNECTIONS - 3);
-            try {
-                Thread.sleep(answerDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        upstream = new CountingCruxUpstream(CONNECTIONS - 3);
+        polls = upstream.polls();
     }
 
     /** One replica: its own disk (staging, dead letters, spool), the shared database, upstream, CSV folder and outbox. */
@@ -218,7 +197,7 @@ class TwoReplicasTest {
                 .set("relay.state.username", TestPostgres.USER)
                 .set("relay.sources", "crux-a")
                 .set("relay.source.crux-a.vendor", "crux")
-                .set("relay.source.crux-a.base-url", "http://127.0.0.1:" + upstream.getAddress().getPort())
+                .set("relay.source.crux-a.base-url", upstream.baseUrl())
                 .set("relay.source.crux-a.token", "cluster-test-token")
                 .set("relay.source.crux-a.period", PERIOD.toSeconds() + "s")
                 .set("relay.upstream.retry.initial-delay", "100ms")
