@@ -46,11 +46,11 @@ public class ChannelRouter {
         for (ConnectionRecord record : chunk) {
             perStatus.merge(record.status(), 1L, Long::sum);
             List<String> routed = table.channelsFor(record.status());
-            trace.routed(cycle, record, routed);
             for (String channel : routed) {
                 byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(record);
             }
         }
+        trace.routed(cycle, chunk, table::channelsFor);
         perStatus.forEach((status, count) -> metrics.routed(status, table.channelsFor(status), count));
         Map<String, Long> perChannel = new LinkedHashMap<>();
         byChannel.forEach((name, records) -> perChannel.put(name, (long) records.size()));

@@ -3,9 +3,11 @@ package io.connectionrelay.trace;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -67,21 +70,24 @@ public class ConnectionTrace {
     }
 
     /**
-     * Route stage: the record as polled (vendor status), its canonical status (and the one before
-     * when it changed) and the channels it goes to. One event, because every record passes here:
-     * it is most of what the trace writes. A channel that gathers a cycle into one delivery (a CSV
-     * file) adds one event for the cycle, not one per record.
+     * Route stage: each record of the chunk as polled (vendor status), its canonical status (and
+     * the one before when it changed) and the channels it goes to. Every record passes here, so
+     * this is most of what the trace writes: the chunk's events go as one {@link RoutedChunk}. A
+     * channel that gathers a cycle into one delivery (a CSV file) adds one event for the cycle.
      */
-    public void routed(CycleContext cycle, ConnectionRecord record, List<String> channels) {
-        if (writer == null) {
+    public void routed(CycleContext cycle, List<ConnectionRecord> chunk,
+            Function<CanonicalStatus, List<String>> channelsFor) {
+        if (writer == null || chunk.isEmpty()) {
             return;
         }
-        writer.record(new TraceEvent(clock.instant(), record.connectionId(), record.source(), cycle.id(), "route",
-                channels.isEmpty() ? "not-routed" : "routed", TraceEvent.details(
-                        "vendorStatus", record.vendorStatus(), "status", record.status().name(), "previousStatus",
-                        record.derived() == null || record.derived().previousStatus() == null ? null
-                                : record.derived().previousStatus().name(),
-                        "channels", String.join(",", channels))));
+        List<RoutedChunk.Routed> routed = new ArrayList<>(chunk.size());
+        for (ConnectionRecord record : chunk) {
+            CanonicalStatus previous = record.derived() == null ? null : record.derived().previousStatus();
+            routed.add(new RoutedChunk.Routed(record.connectionId(), record.vendorStatus(), record.status().name(),
+                    previous == null ? null : previous.name(), String.join(",", channelsFor.apply(record.status()))));
+        }
+        // a chunk comes from one poll, so from one source
+        writer.record(new RoutedChunk(clock.instant(), chunk.get(0).source(), cycle.id(), routed));
     }
 
     /**

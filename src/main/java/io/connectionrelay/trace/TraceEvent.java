@@ -16,7 +16,12 @@ public record TraceEvent(
         String cycle,
         String step,
         String outcome,
-        Map<String, Object> detail) {
+        Map<String, Object> detail) implements TraceItem {
+
+    @Override
+    public int events() {
+        return 1;
+    }
 
     /** Details from name, value pairs, in that order; a null value is left out. */
     static Map<String, Object> details(Object... pairs) {

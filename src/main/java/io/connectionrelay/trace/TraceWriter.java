@@ -3,8 +3,9 @@ package io.connectionrelay.trace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes trace events off the pipeline's threads: records enqueue them in a bounded queue
- * (relay.trace.queue-size) and one thread writes them in JDBC batches of relay.trace.batch-size,
- * or whatever has arrived after relay.trace.flush-interval.
+ * Takes trace events off the pipeline's threads: records enqueue them in a queue bounded to
+ * relay.trace.queue-size events (a chunk's route events count as many as it has records) and one
+ * thread writes them in JDBC batches of about relay.trace.batch-size events, or whatever has
+ * arrived after relay.trace.flush-interval.
  * <p>
  * When the writer falls behind and the queue is full, a record waits for room (up to
  * relay.trace.full-queue-wait): slowing the pipeline down is better than a trace with holes. Only
@@ -36,7 +38,10 @@ public class TraceWriter implements Service {
     private static final Duration PAUSE = Duration.ofMillis(10);
 
     private final TraceStore store;
-    private final BlockingQueue<TraceEvent> queue;
+    private final BlockingQueue<TraceItem> queue = new LinkedBlockingQueue<>();
+    /** The queue's bound, in events: taken by a record, given back when the writer takes it off the queue. */
+    private final Semaphore room;
+    private final int queueSize;
     private final int batchSize;
     private final Duration flushInterval;
     private final Duration fullQueueWait;
@@ -53,7 +58,8 @@ public class TraceWriter implements Service {
     public TraceWriter(TraceStore store, int queueSize, int batchSize, Duration flushInterval, Duration fullQueueWait,
             MeterRegistry meters) {
         this.store = store;
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.room = new Semaphore(queueSize);
+        this.queueSize = queueSize;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.fullQueueWait = fullQueueWait;
@@ -64,27 +70,31 @@ public class TraceWriter implements Service {
                 .register(meters);
         this.queueFull = Counter.builder("relay.trace.queue.full")
                 .description("times a record waited for room in the full trace queue").register(meters);
-        Gauge.builder("relay.trace.queue.size", queue, BlockingQueue::size)
+        Gauge.builder("relay.trace.queue.size", room, r -> queueSize - r.availablePermits())
                 .description("trace events waiting to be written").register(meters);
     }
 
     /** From any pipeline thread. */
-    public void record(TraceEvent event) {
+    public void record(TraceItem item) {
         enqueued.incrementAndGet();
-        if (running && queue.offer(event)) {
+        int weight = room(item);
+        if (running && room.tryAcquire(weight)) {
+            queue.add(item);
             return;
         }
         if (running && !databaseRefuses) {
             queueFull.increment();
             try {
-                if (queue.offer(event, fullQueueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (room.tryAcquire(weight, fullQueueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    queue.add(item);
                     return;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        drop(1, running ? "the trace queue stayed full for " + fullQueueWait + " (relay.trace.full-queue-wait)"
+        drop(List.of(item), false, running
+                ? "the trace queue stayed full for " + fullQueueWait + " (relay.trace.full-queue-wait)"
                 : "the trace writer is not running");
     }
 
@@ -120,11 +130,9 @@ public class TraceWriter implements Service {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<TraceEvent> left = new ArrayList<>();
+        List<TraceItem> left = new ArrayList<>();
         queue.drainTo(left);
-        if (!left.isEmpty()) {
-            drop(left.size(), "the relay stopped before the state database took them");
-        }
+        drop(left, true, "the relay stopped before the state database took them");
         thread = null;
     }
 
@@ -134,11 +142,17 @@ public class TraceWriter implements Service {
      * cost more than the inserts themselves.
      */
     private void writeUntilStopped() {
-        List<TraceEvent> batch = new ArrayList<>(batchSize);
+        List<TraceItem> batch = new ArrayList<>();
+        int events = 0;
         long firstTaken = 0;
         try {
             while (running || !queue.isEmpty() || !batch.isEmpty()) {
-                queue.drainTo(batch, batchSize - batch.size());
+                TraceItem item;
+                while (events < batchSize && (item = queue.poll()) != null) {
+                    room.release(room(item));
+                    batch.add(item);
+                    events += item.events();
+                }
                 if (batch.isEmpty()) {
                     Thread.sleep(PAUSE.toMillis());
                     continue;
@@ -146,9 +160,10 @@ public class TraceWriter implements Service {
                 if (firstTaken == 0) {
                     firstTaken = System.nanoTime();
                 }
-                if (batch.size() >= batchSize || System.nanoTime() - firstTaken >= flushInterval.toNanos() || !running) {
+                if (events >= batchSize || System.nanoTime() - firstTaken >= flushInterval.toNanos() || !running) {
                     write(batch);
                     batch.clear();
+                    events = 0;
                     firstTaken = 0;
                 } else {
                     Thread.sleep(PAUSE.toMillis());
@@ -156,16 +171,17 @@ public class TraceWriter implements Service {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            drop(batch.size(), "the trace writer was interrupted");
+            drop(batch, false, "the trace writer was interrupted");
         }
     }
 
     /** Retries a refused batch until it is written or the relay stops. */
-    private void write(List<TraceEvent> batch) throws InterruptedException {
+    private void write(List<TraceItem> batch) throws InterruptedException {
         while (true) {
             try {
                 store.insert(batch);
-                written.increment(batch.size());
+                int events = events(batch);
+                written.increment(events);
                 settled.addAndGet(batch.size());
                 if (databaseRefuses) {
                     databaseRefuses = false;
@@ -176,10 +192,10 @@ public class TraceWriter implements Service {
                 if (!databaseRefuses) {
                     databaseRefuses = true;
                     LOG.warn("The state database refused {} trace event(s); retrying every {} (events that find the "
-                            + "queue full meanwhile are dropped): {}", batch.size(), RETRY_DELAY, e.getMessage());
+                            + "queue full meanwhile are dropped): {}", events(batch), RETRY_DELAY, e.getMessage());
                 }
                 if (!running) {
-                    drop(batch.size(), "the relay stopped while the state database refused them");
+                    drop(batch, false, "the relay stopped while the state database refused them");
                     return;
                 }
                 Thread.sleep(RETRY_DELAY.toMillis());
@@ -187,15 +203,29 @@ public class TraceWriter implements Service {
         }
     }
 
-    private void drop(int events, String why) {
-        if (events == 0) {
+    /** @param queued whether the items are still in the queue, holding room to give back */
+    private void drop(List<TraceItem> items, boolean queued, String why) {
+        if (items.isEmpty()) {
             return;
         }
+        int events = events(items);
         dropped.increment(events);
-        settled.addAndGet(events);
+        if (queued) {
+            room.release(items.stream().mapToInt(this::room).sum());
+        }
+        settled.addAndGet(items.size());
         if (!dropLogged.getAndSet(true)) {
             LOG.warn("Dropped {} trace event(s): {}. Further drops are only counted in relay_trace_dropped_total",
                     events, why);
         }
+    }
+
+    /** A chunk larger than the whole queue waits for the whole queue, not forever. */
+    private int room(TraceItem item) {
+        return Math.min(item.events(), queueSize);
+    }
+
+    private static int events(List<TraceItem> items) {
+        return items.stream().mapToInt(TraceItem::events).sum();
     }
 }

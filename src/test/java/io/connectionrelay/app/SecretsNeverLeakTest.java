@@ -151,9 +151,10 @@ class SecretsNeverLeakTest extends RelayTestSupport {
         List<String> trace = new ArrayList<>();
         try (Connection connection = context.getRegistry().lookupByNameAndType("relayDataSource", DataSource.class)
                 .getConnection(); ResultSet rows = connection.createStatement().executeQuery(
-                        "SELECT step, outcome, detail FROM relay_trace")) {
+                        "SELECT step, outcome, detail, entries FROM relay_trace")) {
             while (rows.next()) {
-                trace.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3));
+                trace.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3) + " "
+                        + rows.getString(4));
             }
         }
         assertThat(trace).filteredOn(row -> row.startsWith("poll dead-lettered")).hasSize(4);

@@ -113,6 +113,9 @@ class BenchmarkTest {
         Path log = work.resolve("run.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        if (mode.equals("bundle") && !System.getProperty("bench.bundle-jvm", "").isBlank()) {
+            command.addAll(List.of(System.getProperty("bench.bundle-jvm").split(" ")));
+        }
         if (Boolean.getBoolean("bench.jfr")) {
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("run.jfr"));
         }

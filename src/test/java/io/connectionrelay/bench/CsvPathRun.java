@@ -2,13 +2,10 @@ package io.connectionrelay.bench;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.ops.RelayMetrics;
@@ -67,19 +64,10 @@ public final class CsvPathRun {
                 .getProcessCpuTime() / 1_000_000;
     }
 
-    /** Where the CPU went, by thread (numbers folded, so a pool is one line), and the collector's pauses. */
-    private static void printCpuByThread() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, Long> byName = new TreeMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
-            if (cpu > 0) {
-                byName.merge(info.getThreadName().replaceAll("\\d+", "N"), cpu / 1_000_000, Long::sum);
-            }
-        }
-        long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
+    /** The collector's pauses since start; its threads' CPU is in ThreadCpu's lines (GC Thread, G1 Conc). */
+    private static long gcPauseMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
-        System.out.println("CPU ms by live thread since start: " + byName + "; GC pauses ms: " + gcMillis);
     }
 
     /** The bundle as --once runs it, every status routed to the csv channel. */
@@ -89,11 +77,14 @@ public final class CsvPathRun {
                 "relay.trace.enabled", String.valueOf(trace)));
         long started = System.nanoTime();
         long cpuBefore = processCpuMillis();
+        long pausesBefore = gcPauseMillis();
+        ThreadCpu threads = ThreadCpu.begin();
         try {
             int exit = OneShotRun.run(main.getCamelContext());
             cycleMillis = (System.nanoTime() - started) / 1_000_000;
             cpuMillis = processCpuMillis() - cpuBefore;
-            printCpuByThread();
+            System.out.println("CPU ms by thread over the cycle: " + threads.since(cpuMillis) + "; GC pauses ms: "
+                    + (gcPauseMillis() - pausesBefore));
             TraceWriter writer = main.getCamelContext().getRegistry().lookupByNameAndType("traceWriter",
                     TraceWriter.class);
             if (writer != null && !writer.awaitWritten(Duration.ofMinutes(10))) {

@@ -57,17 +57,55 @@ class TraceStoreTest {
     }
 
     @Test
+    void aChunksRouteEventsAreFoundByConnectionWhateverItsIdHolds() throws Exception {
+        List<String> ids = List.of("plain", "pla", "in", "q\"uote", "back\\slash\\\"", "[\"x\",", "tab\tnew\nline",
+                "ünïcødé-名前", " ", "");
+        List<RoutedChunk.Routed> records = new ArrayList<>();
+        for (String id : ids) {
+            records.add(new RoutedChunk.Routed(id, "v-" + id, "PENDING", id.isEmpty() ? null : "ACTIVE", ""));
+        }
+        records.add(new RoutedChunk.Routed("x", "ACTIVE", "ACTIVE", null, "csv"));
+        store.insert(List.of(new RoutedChunk(T0, "crux-a", "c1", records)));
+
+        for (String id : ids) {
+            assertThat(store.history(id, 10)).as(id).singleElement().satisfies(e -> {
+                assertThat(e.connectionId()).isEqualTo(id);
+                assertThat(e.cycle()).isEqualTo("c1");
+                assertThat(e.outcome()).isEqualTo("not-routed");
+                assertThat(e.detail()).containsEntry("vendorStatus", "v-" + id).containsEntry("status", "PENDING");
+            });
+        }
+        assertThat(store.history("x", 10)).singleElement().satisfies(e -> assertThat(e.detail())
+                .containsEntry("channels", "csv").doesNotContainKey("previousStatus"));
+        assertThat(store.history("ACTIVE", 10)).isEmpty();
+        assertThat(store.history("plai", 10)).isEmpty();
+    }
+
+    @Test
+    void aChunkTooLongForOneRowIsSplitAndLosesNoEvent() throws Exception {
+        List<RoutedChunk.Routed> records = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            records.add(new RoutedChunk.Routed(i + "-" + "id".repeat(60), "ACTIVE", "ACTIVE", null, "csv"));
+        }
+        store.insert(List.of(new RoutedChunk(T0, "crux-a", "c1", records)));
+        for (int i : List.of(0, 1_499, 1_500, 2_999)) {
+            assertThat(store.history(i + "-" + "id".repeat(60), 10)).hasSize(1);
+        }
+    }
+
+    @Test
     void pruneDeletesWhatIsOlderThanTheCutoffInBatches() throws Exception {
-        List<TraceEvent> events = new ArrayList<>();
+        List<TraceItem> events = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             events.add(event(T0.plusSeconds(i), "x", "crux-a", "old", "poll", "polled"));
         }
         events.add(event(T0.plus(Duration.ofDays(31)), "x", "crux-a", "new", "poll", "polled"));
         store.insert(events);
+        store.insert(List.of(routed(T0, "x", "old", "csv"), routed(T0.plus(Duration.ofDays(31)), "x", "new", "csv")));
 
-        assertThat(store.prune(T0.plus(Duration.ofDays(1)), 3)).isEqualTo(10);
+        assertThat(store.prune(T0.plus(Duration.ofDays(1)), 3)).isEqualTo(11);
 
-        assertThat(store.history("x", 100)).extracting(TraceEvent::cycle).containsExactly("new");
+        assertThat(store.history("x", 100)).extracting(TraceEvent::cycle).containsExactly("new", "new");
     }
 
     @Test
@@ -79,9 +117,9 @@ class TraceStoreTest {
         assertThat((String) read.detail().get("reason")).startsWith("eee").endsWith("…").hasSizeLessThan(4000);
     }
 
-    private static TraceEvent routed(Instant at, String connection, String cycle, String channels) {
-        return new TraceEvent(at, connection, "crux-a", cycle, "route", "routed",
-                TraceEvent.details("status", "ACTIVE", "channels", channels));
+    private static RoutedChunk routed(Instant at, String connection, String cycle, String channels) {
+        return new RoutedChunk(at, "crux-a", cycle,
+                List.of(new RoutedChunk.Routed(connection, "ACTIVE", "ACTIVE", null, channels)));
     }
 
     private static TraceEvent event(Instant at, String connection, String source, String cycle, String step,

@@ -103,7 +103,7 @@ class TraceWriterTest {
         AtomicInteger refusals = new AtomicInteger(2);
         TraceStore refusing = new TraceStore(database) {
             @Override
-            public void insert(List<TraceEvent> events) throws SQLException {
+            public void insert(List<? extends TraceItem> events) throws SQLException {
                 if (refusals.getAndDecrement() > 0) {
                     throw new SQLException("connection refused");
                 }
@@ -147,7 +147,7 @@ class TraceWriterTest {
         }
 
         @Override
-        public void insert(List<TraceEvent> events) throws SQLException {
+        public void insert(List<? extends TraceItem> events) throws SQLException {
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
