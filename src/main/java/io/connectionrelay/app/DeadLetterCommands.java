@@ -55,9 +55,10 @@ public final class DeadLetterCommands {
         System.out.println(entries.size() + " dead-letter entr" + (entries.size() == 1 ? "y" : "ies") + " in "
                 + store.location());
         for (DeadLetterEntry e : entries) {
-            System.out.printf("%s  %-9s %-22s source=%s channel=%s attempts=%d replays=%d http=%s%n    %s%n", e.id(),
-                    e.stage(), e.step(), e.source(), e.channel(), e.attempts(), e.replays(),
-                    e.httpStatus() == null ? "-" : e.httpStatus(), e.error());
+            // the id tells when it failed first; a failure that recurs updates its entry, so the last time shows too
+            System.out.printf("%s  %-9s %-22s source=%s channel=%s occurrences=%d last=%s attempts=%d replays=%d "
+                    + "http=%s%n    %s%n", e.id(), e.stage(), e.step(), e.source(), e.channel(), e.occurrences(),
+                    e.failedAt(), e.attempts(), e.replays(), e.httpStatus() == null ? "-" : e.httpStatus(), e.error());
         }
     }
 

@@ -13,17 +13,24 @@ import io.connectionrelay.core.SecretMasker;
 
 /**
  * One failure, as stored: what failed, when, how often it was tried, why, and where a replay
- * sends the saved payload (kept beside the entry, secrets masked). A replay that
- * fails at the same step updates the entry: failedAt moves on, attempts and replays add up.
+ * sends the saved payload (kept beside the entry, secrets masked). The same failure again (the
+ * same {@link FailureFingerprint}, in a later cycle) updates the entry instead of adding one, and
+ * so does a replay that fails again at the same step: failedAt moves on, attempts and
+ * occurrences add up (and replays, for a replay), firstFailedAt stays.
  *
+ * @param failedAt      when it failed last
+ * @param firstFailedAt when it failed first
  * @param stage        poll, normalize, enrich, route or deliver (the failed route's id up to its first dash)
  * @param step         the route that failed
- * @param attempts     tries of that step in all, replays included
+ * @param attempts     tries of that step in all, repeats and replays included
+ * @param occurrences  how many failures the entry stands for: the first, each repeat, each replay that failed again
  * @param httpStatus   the upstream's answer, when the failure came with one
  * @param responseBody the start of the upstream's answer (2 KB), when it was an error status
  * @param replayUri    the endpoint that consumes the payload again
  * @param properties   the exchange properties the replayed stage needs (source, cycle, channel)
  * @param headers      message headers the replayed stage needs (never credentials)
+ * @param fingerprint  what makes a later failure the same one ({@link FailureFingerprint}); an entry
+ *                     keeps the one of its first failure
  */
 public record DeadLetterEntry(
         String id,
@@ -35,13 +42,20 @@ public record DeadLetterEntry(
         String channel,
         int attempts,
         int replays,
+        int occurrences,
         String error,
         Integer httpStatus,
         String responseBody,
         String replayUri,
         Map<String, String> properties,
         Map<String, String> headers,
-        long payloadBytes) {
+        long payloadBytes,
+        String fingerprint) {
+
+    public DeadLetterEntry {
+        // entries stored before failures were counted stand for one each
+        occurrences = Math.max(occurrences, 1);
+    }
 
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -56,11 +70,15 @@ public record DeadLetterEntry(
      * The entry that describes a letter, secrets masked: a new one, or the entry whose replay failed
      * again at the same step ({@code replayed}), updated. Properties and headers named like
      * credentials are never kept, whoever asked for them.
+     *
+     * @param payloadSha256 of the payload as stored, for the fingerprint
      */
     static DeadLetterEntry of(String id, DeadLetter letter, DeadLetterEntry replayed, Instant now, long payloadBytes,
-            SecretMasker masker) {
+            byte[] payloadSha256, SecretMasker masker) {
         Throwable error = letter.error();
         String responseBody = error instanceof HttpFailure answered ? truncate(answered.responseBody()) : null;
+        String reason = masker.mask(DeadLetterWrites.describe(error));
+        Map<String, String> properties = masked(letter.properties(), masker);
         return new DeadLetterEntry(
                 id,
                 now,
@@ -71,13 +89,27 @@ public record DeadLetterEntry(
                 letter.channel(),
                 replayed != null ? replayed.attempts() + letter.attempts() : letter.attempts(),
                 replayed != null ? replayed.replays() + 1 : 0,
-                masker.mask(DeadLetterWrites.describe(error)),
+                replayed != null ? replayed.occurrences() + 1 : 1,
+                reason,
                 letter.httpStatus(),
                 masker.mask(responseBody),
                 letter.replayUri(),
-                masked(letter.properties(), masker),
+                properties,
                 masked(letter.headers(), masker),
-                payloadBytes);
+                payloadBytes,
+                replayed != null ? replayed.fingerprint() : FailureFingerprint.of(letter.stage(), letter.step(),
+                        letter.source(), letter.channel(), properties, letter.httpStatus(), reason, payloadSha256));
+    }
+
+    /**
+     * This entry, after its failure happened again ({@code again}, built by {@link #of} for it):
+     * counted, last failed then, described as it was that time (reason, answer, properties and
+     * headers); its id, first failure, replays and payload (the same bytes) stay.
+     */
+    DeadLetterEntry seenAgain(DeadLetterEntry again) {
+        return new DeadLetterEntry(id, again.failedAt(), firstFailedAt, stage, step, source, channel,
+                attempts + again.attempts(), replays, occurrences + 1, again.error(), httpStatus,
+                again.responseBody(), replayUri, again.properties(), again.headers(), payloadBytes, fingerprint);
     }
 
     /** The entry a replay that failed again updates: only one at the step it was replayed into; a failure further on is new. */

@@ -4,10 +4,13 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
@@ -35,11 +40,20 @@ import org.apache.camel.CamelContext;
  * the {@link DeadLetter} its handler built, secrets masked. Entries are written atomically, so a
  * reader listing the folder never sees half an entry; a replay claims one by renaming it
  * ({@link EntryClaims}). A failure to write is handled by {@link DeadLetterWrites}.
+ * <p>
+ * A failure that happens again ({@link FailureFingerprint}) updates its entry instead of adding
+ * one: the hidden file .fingerprint-FP names the entry of failure FP, and every process on the
+ * folder finds, creates or removes an entry by it under one file lock, .fingerprints.lock.
  */
 public class DeadLetterFolder implements DeadLetterStore {
 
     static final String FOLDER_KEY = "relay.dead-letter.folder";
     static final String STALE_CLAIM_KEY = "relay.dead-letter.stale-claim-after";
+    /** .fingerprint-FP names the entry that a repeat of failure FP updates ({@link FailureFingerprint}). */
+    private static final String INDEX = ".fingerprint-";
+    private static final String INDEX_LOCK = ".fingerprints.lock";
+    /** Per folder: a process holds a file lock once, whichever thread asks. */
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path folder;
     private final Clock clock;
@@ -108,17 +122,99 @@ public class DeadLetterFolder implements DeadLetterStore {
 
     private DeadLetterEntry store(DeadLetter letter) throws IOException {
         Files.createDirectories(folder);
-        DeadLetterEntry replayed = sameStepReplay(letter);
-        Instant now = clock.instant();
-        String id = replayed != null ? replayed.id() : DeadLetterEntry.newId(now, letter.stage());
+        Path payload = folder.resolve(".payload-" + UUID.randomUUID() + ".tmp");
+        try {
+            byte[] sha256;
+            try (OutputStream out = Files.newOutputStream(payload)) {
+                sha256 = MaskedPayload.copy(letter.payload(), out, masker);
+            }
+            long bytes = Files.size(payload);
+            Instant now = clock.instant();
+            DeadLetterEntry replayed = sameStepReplay(letter);
+            if (replayed != null) {
+                // a replay that failed again updates the entry it holds, which its release puts back
+                DeadLetterEntry entry = DeadLetterEntry.of(replayed.id(), letter, replayed, now, bytes, sha256, masker);
+                Files.move(payload, payloadOf(entry.id()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                writeEntry(entry, entryFile(entry.id()));
+                return entry;
+            }
+            DeadLetterEntry entry = DeadLetterEntry.of(DeadLetterEntry.newId(now, letter.stage()), letter, null, now,
+                    bytes, sha256, masker);
+            return withIndexLocked(() -> storeOnce(entry, payload));
+        } finally {
+            Files.deleteIfExists(payload);
+        }
+    }
 
-        long bytes = writePayload(letter.payload(), payloadOf(id));
-        DeadLetterEntry entry = DeadLetterEntry.of(id, letter, replayed, now, bytes, masker);
-        Path tmp = folder.resolve("." + id + ".json.tmp");
+    /**
+     * The entry of the same failure, updated; or this one, new. The entry to update is claimed as a
+     * replay claims it, so a replay never reads it halfway through the update, and an entry a
+     * replay holds is never written: the repeat gets an entry of its own then, which later repeats
+     * update. Its payload is not rewritten: the fingerprint says it is the same bytes.
+     */
+    private DeadLetterEntry storeOnce(DeadLetterEntry occurrence, Path payload) throws IOException {
+        Optional<String> stored = indexed(occurrence.fingerprint());
+        Optional<Path> claimed = stored.isPresent() ? claims.claim(stored.get()) : Optional.empty();
+        if (claimed.isPresent()) {
+            DeadLetterEntry updated = json.readValue(claimed.get().toFile(), DeadLetterEntry.class).seenAgain(occurrence);
+            try {
+                writeEntry(updated, claimed.get());
+            } finally {
+                claims.release(updated.id(), claimed.get());
+            }
+            return updated;
+        }
+        Files.move(payload, payloadOf(occurrence.id()), StandardCopyOption.ATOMIC_MOVE);
+        writeEntry(occurrence, folder.resolve(occurrence.id() + ".json"));
+        Path index = indexOf(occurrence.fingerprint());
+        Path tmp = index.resolveSibling(index.getFileName() + ".tmp");
+        Files.writeString(tmp, occurrence.id());
+        Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return occurrence;
+    }
+
+    /** Written beside its target and moved there, so a reader never sees half of it. */
+    private void writeEntry(DeadLetterEntry entry, Path target) throws IOException {
+        Path tmp = folder.resolve("." + entry.id() + ".json.tmp");
         json.writeValue(tmp.toFile(), entry);
-        // a replay that failed again updates the entry it holds, which its release puts back
-        Files.move(tmp, entryFile(id), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return entry;
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The id of the entry a repeat of this failure updates, when there is one. */
+    private Optional<String> indexed(String fingerprint) throws IOException {
+        try {
+            return Optional.of(Files.readString(indexOf(fingerprint)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path indexOf(String fingerprint) {
+        return folder.resolve(INDEX + fingerprint);
+    }
+
+    /**
+     * Runs {@code work} while no other process or thread finds, creates or removes an entry by
+     * fingerprint in this folder: of two repeats of one failure at once, the second finds the
+     * entry the first made. A file lock is held per process, so the threads of one process (and
+     * any other store on this folder in it) queue on a lock of their own first.
+     */
+    private <T> T withIndexLocked(IndexWork<T> work) throws IOException {
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(folder.toAbsolutePath().normalize(),
+                path -> new ReentrantLock());
+        inProcess.lock();
+        try (FileChannel lockFile = FileChannel.open(folder.resolve(INDEX_LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+                FileLock locked = lockFile.lock()) {
+            return work.run();
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    private interface IndexWork<T> {
+        T run() throws IOException;
     }
 
     @Override
@@ -189,11 +285,18 @@ public class DeadLetterFolder implements DeadLetterStore {
         return writes.replayFailed(id);
     }
 
+    /** A repeat of its failure after this is a new entry: the index no longer names it. */
     @Override
     public void remove(DeadLetterEntry entry) throws IOException {
-        Path claimed = held.remove(entry.id());
-        Files.deleteIfExists(claimed != null ? claimed : entryFile(entry.id()));
-        Files.deleteIfExists(payloadOf(entry));
+        withIndexLocked(() -> {
+            Path claimed = held.remove(entry.id());
+            Files.deleteIfExists(claimed != null ? claimed : entryFile(entry.id()));
+            Files.deleteIfExists(payloadOf(entry));
+            if (entry.fingerprint() != null && indexed(entry.fingerprint()).filter(entry.id()::equals).isPresent()) {
+                Files.delete(indexOf(entry.fingerprint()));
+            }
+            return null;
+        });
     }
 
     /** Where an entry's description is: the claimed file while this process's replay holds it. */
@@ -212,15 +315,5 @@ public class DeadLetterFolder implements DeadLetterStore {
         }
         DeadLetterEntry entry = json.readValue(file.toFile(), DeadLetterEntry.class);
         return DeadLetterEntry.isSameStepReplay(entry, letter) ? entry : null;
-    }
-
-    /** Written beside its final name and moved there, so a reader never sees half of it. */
-    private long writePayload(Object payload, Path target) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            MaskedPayload.copy(payload, out, masker);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return Files.size(target);
     }
 }

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * the PostgreSQL state database they share, so every replica writes there and --dead-letters and
  * --replay see every entry from any of them. Secrets are masked before anything is written, as in
  * the folder. An entry and its payload are written in one transaction: a reader never sees half
- * of one, and a write that fails leaves nothing behind.
+ * of one, and a write that fails leaves nothing behind. A failure that happens again
+ * ({@link FailureFingerprint}) counts in its entry instead of adding one: a unique index on the
+ * fingerprint makes the database decide, with INSERT ... ON CONFLICT DO UPDATE.
  * <p>
  * A replay claims an entry with one conditional UPDATE ... RETURNING: of two replays (two
  * processes, two hosts) exactly one gets it. A claim lapses after
@@ -66,7 +68,8 @@ public class DeadLetterTable implements DeadLetterStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTable.class);
     private static final String COLUMNS = "id, failed_at, first_failed_at, stage, step, source, channel, attempts, "
-            + "replays, error, http_status, response_body, replay_uri, properties, headers, payload_bytes";
+            + "replays, occurrences, error, http_status, response_body, replay_uri, properties, headers, payload_bytes, "
+            + "fingerprint";
     private static final TypeReference<Map<String, String>> TEXT_MAP = new TypeReference<>() {
     };
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
@@ -144,7 +147,7 @@ public class DeadLetterTable implements DeadLetterStore {
 
     /**
      * The payload's parts first, then the entry row (the parts' reference to it is checked at
-     * commit): the row carries the payload's size, known once it is written.
+     * commit): the row carries the payload's size and hash, known once it is written.
      */
     private DeadLetterEntry store(DeadLetter letter) throws SQLException, IOException {
         try (Connection connection = database.getConnection()) {
@@ -154,23 +157,24 @@ public class DeadLetterTable implements DeadLetterStore {
                 Instant now = clock.instant();
                 String id = replayed != null ? replayed.id() : DeadLetterEntry.newId(now, letter.stage());
                 if (replayed != null) {
-                    try (PreparedStatement delete = connection.prepareStatement(
-                            "DELETE FROM relay_dead_letter_payload WHERE entry_id = ?")) {
-                        delete.setString(1, id);
-                        delete.executeUpdate();
-                    }
+                    deletePayload(connection, id);
                 }
                 long bytes;
+                byte[] sha256;
                 try (PayloadParts.Writer parts = PayloadParts.writer(connection, id)) {
-                    MaskedPayload.copy(letter.payload(), parts, masker);
+                    sha256 = MaskedPayload.copy(letter.payload(), parts, masker);
                     parts.close();
                     bytes = parts.bytes();
                 }
-                DeadLetterEntry entry = DeadLetterEntry.of(id, letter, replayed, now, bytes, masker);
+                DeadLetterEntry entry = DeadLetterEntry.of(id, letter, replayed, now, bytes, sha256, masker);
                 if (replayed != null) {
                     update(connection, entry);
                 } else {
-                    insert(connection, entry);
+                    entry = insertOrCount(connection, entry);
+                    if (!entry.id().equals(id)) {
+                        // the failure's entry keeps its payload, the same bytes
+                        deletePayload(connection, id);
+                    }
                 }
                 connection.commit();
                 return entry;
@@ -178,6 +182,14 @@ public class DeadLetterTable implements DeadLetterStore {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    private static void deletePayload(Connection connection, String id) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM relay_dead_letter_payload WHERE entry_id = ?")) {
+            delete.setString(1, id);
+            delete.executeUpdate();
         }
     }
 
@@ -196,12 +208,29 @@ public class DeadLetterTable implements DeadLetterStore {
         }
     }
 
-    private void insert(Connection connection, DeadLetterEntry entry) throws SQLException, IOException {
+    /**
+     * The new entry; or, when its failure has an entry already (the same fingerprint, decided by
+     * the unique index, so of two repeats at once on two replicas one inserts and the other
+     * counts), that entry, counted as {@link DeadLetterEntry#seenAgain} does. A row a replay
+     * holds is counted too: its claim and payload are left as they are, and the replay's own
+     * update or removal comes after this one.
+     */
+    private DeadLetterEntry insertOrCount(Connection connection, DeadLetterEntry entry)
+            throws SQLException, IOException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO relay_dead_letter (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (fingerprint) DO UPDATE SET failed_at = EXCLUDED.failed_at, "
+                + "attempts = relay_dead_letter.attempts + EXCLUDED.attempts, "
+                + "occurrences = relay_dead_letter.occurrences + 1, error = EXCLUDED.error, "
+                + "response_body = EXCLUDED.response_body, properties = EXCLUDED.properties, "
+                + "headers = EXCLUDED.headers "
+                + "RETURNING " + COLUMNS)) {
             insert.setString(1, entry.id());
             bindFields(insert, 2, entry);
-            insert.executeUpdate();
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return entry(row);
+            }
         }
     }
 
@@ -209,8 +238,8 @@ public class DeadLetterTable implements DeadLetterStore {
     private void update(Connection connection, DeadLetterEntry entry) throws SQLException, IOException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE relay_dead_letter SET failed_at = ?, "
                 + "first_failed_at = ?, stage = ?, step = ?, source = ?, channel = ?, attempts = ?, replays = ?, "
-                + "error = ?, http_status = ?, response_body = ?, replay_uri = ?, properties = ?, headers = ?, "
-                + "payload_bytes = ? WHERE id = ?")) {
+                + "occurrences = ?, error = ?, http_status = ?, response_body = ?, replay_uri = ?, properties = ?, "
+                + "headers = ?, payload_bytes = ?, fingerprint = ? WHERE id = ?")) {
             int next = bindFields(update, 1, entry);
             update.setString(next, entry.id());
             update.executeUpdate();
@@ -229,6 +258,7 @@ public class DeadLetterTable implements DeadLetterStore {
         statement.setString(i++, entry.channel());
         statement.setInt(i++, entry.attempts());
         statement.setInt(i++, entry.replays());
+        statement.setInt(i++, entry.occurrences());
         statement.setString(i++, entry.error());
         if (entry.httpStatus() == null) {
             statement.setNull(i++, Types.INTEGER);
@@ -240,6 +270,7 @@ public class DeadLetterTable implements DeadLetterStore {
         statement.setString(i++, json.writeValueAsString(entry.properties()));
         statement.setString(i++, json.writeValueAsString(entry.headers()));
         statement.setLong(i++, entry.payloadBytes());
+        statement.setString(i++, entry.fingerprint());
         return i;
     }
 
@@ -392,13 +423,15 @@ public class DeadLetterTable implements DeadLetterStore {
                 row.getString("channel"),
                 row.getInt("attempts"),
                 row.getInt("replays"),
+                row.getInt("occurrences"),
                 row.getString("error"),
                 status == null ? null : ((Number) status).intValue(),
                 row.getString("response_body"),
                 row.getString("replay_uri"),
                 json.readValue(row.getString("properties"), TEXT_MAP),
                 json.readValue(row.getString("headers"), TEXT_MAP),
-                row.getLong("payload_bytes"));
+                row.getLong("payload_bytes"),
+                row.getString("fingerprint"));
     }
 
     private static String prefixed(String alias) {

@@ -79,9 +79,9 @@ final class DeadLetterWrites {
         }
         metrics.deadLettered(letter.stage());
         onStored.accept(letter, entry);
-        LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}",
+        LOG.warn("Dead-lettered {} failure in {} (source {}, channel {}) after {} attempt(s): {} -> {}{}",
                 letter.stage(), letter.step(), entry.source(), entry.channel(), letter.attempts(), entry.error(),
-                entry.id());
+                entry.id(), entry.occurrences() > 1 ? " (updated: " + entry.occurrences() + " occurrences)" : "");
         return true;
     }
 

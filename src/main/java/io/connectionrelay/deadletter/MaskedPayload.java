@@ -13,6 +13,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 
 import io.connectionrelay.core.SecretMasker;
 import io.connectionrelay.record.RecordJson;
@@ -28,18 +30,23 @@ final class MaskedPayload {
     }
 
     /**
-     * Copies the payload, masked, to {@code target} (left open). A stream-cached body is rewound
-     * before and after: the failed route may still read it.
+     * Copies the payload, masked, to {@code target} (left open), and returns the SHA-256 of what
+     * it wrote: the payload's part of its failure's {@link FailureFingerprint}, taken on the way
+     * since a body may be read only once. A stream-cached body is rewound before and after: the
+     * failed route may still read it.
      */
-    static void copy(Object payload, OutputStream target, SecretMasker masker) throws IOException {
+    static byte[] copy(Object payload, OutputStream target, SecretMasker masker) throws IOException {
         if (payload instanceof StreamCache cache) {
             cache.reset();
         }
         InputStream in = open(payload);
         try {
-            Writer out = new BufferedWriter(new OutputStreamWriter(target, StandardCharsets.UTF_8));
+            MessageDigest sha256 = FailureFingerprint.sha256();
+            Writer out = new BufferedWriter(new OutputStreamWriter(new DigestOutputStream(target, sha256),
+                    StandardCharsets.UTF_8));
             masker.copyMasked(new InputStreamReader(in, StandardCharsets.UTF_8), out);
             out.flush();
+            return sha256.digest();
         } finally {
             if (payload instanceof StreamCache cache) {
                 cache.reset();
