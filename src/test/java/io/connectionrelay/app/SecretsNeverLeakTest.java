@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URL;
@@ -129,7 +130,9 @@ class SecretsNeverLeakTest extends RelayTestSupport {
         crux.verify(4, getRequestedFor(urlEqualTo(TOKEN_CONNECTIONS)).withHeader("Authorization",
                 equalTo("Token " + FIXED_TOKEN)));
         List<DeadLetterEntry> entries = deadLetters().list();
-        assertThat(entries).extracting(DeadLetterEntry::httpStatus).containsExactlyInAnyOrder(401, 401, 503, 200);
+        // the login account's 401 in both cycles, quoting a token masked: one failure, counted twice
+        assertThat(entries).extracting(DeadLetterEntry::httpStatus, DeadLetterEntry::occurrences)
+                .containsExactlyInAnyOrder(tuple(401, 2), tuple(503, 1), tuple(200, 1));
 
         String log = LOG.toString(StandardCharsets.UTF_8);
         assertThat(log).as("the capture saw the failures and the wire log")

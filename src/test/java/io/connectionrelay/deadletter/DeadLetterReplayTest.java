@@ -81,8 +81,10 @@ class DeadLetterReplayTest {
 
         @Test
         void replaysOneEntryByIdOnceTheUpstreamIsHealthy() throws Exception {
+            // two different failures, two entries
             crux.stubFor(get(CONNECTIONS).willReturn(aResponse().withStatus(503)));
             assertThat(runOnce()).isEqualTo(1);
+            crux.stubFor(get(CONNECTIONS).willReturn(aResponse().withStatus(502)));
             assertThat(runOnce()).isEqualTo(1);
             List<DeadLetterEntry> failed = deadLetters().list();
             assertThat(failed).hasSize(2);
