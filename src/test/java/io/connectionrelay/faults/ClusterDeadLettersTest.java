@@ -42,7 +42,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.connectionrelay.core.DeadLetter;
+import io.connectionrelay.core.RecordMappingException;
 import io.connectionrelay.deadletter.DeadLetterEntry;
 import io.connectionrelay.deadletter.DeadLetterStore;
 import io.connectionrelay.deliver.webhook.WebhookSigner;
@@ -68,6 +74,8 @@ class ClusterDeadLettersTest extends FaultCase {
     /** The heap of the replicas that store and replay a large payload: well under the payload's size plus the relay's own needs. */
     static final String SMALL_HEAP = "64m";
     static final long LARGE_PAYLOAD = 40L * 1024 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -309,6 +317,110 @@ class ClusterDeadLettersTest extends FaultCase {
             locker.rollback();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> readiness().statusCode() == 200);
+    }
+
+    /**
+     * A record that fails the same way in every cycle is one row, counted; another record failing
+     * the same way is another row; the poll failing for another reason is another row. The row
+     * replayed by another replica with the mapping fixed is sent once and removed; the same
+     * failure afterwards (replica A still has the old mapping) is a new row.
+     */
+    @Test
+    void aFailureRepeatedOverCyclesIsOneRowCounted() throws Exception {
+        String unmappable = FIXTURE_CONNECTIONS.get(1);
+        upstreamAnswers(okJson(withStatus("SUSPENDED", unmappable)));
+        for (int cycle = 0; cycle < 3; cycle++) {
+            assertThat(runOnce()).isEqualTo(1);
+        }
+        assertThat(text("SELECT count(*) || ' ' || min(occurrences) || ' ' || min(attempts) FROM relay_dead_letter"))
+                .isEqualTo("1 3 3");
+        String first = text("SELECT id FROM relay_dead_letter");
+        String fingerprint = text("SELECT fingerprint FROM relay_dead_letter");
+        assertThat(rows("relay_dead_letter_payload")).as("one payload").isOne();
+        MetricsScrape metrics = new MetricsScrape(Http.get(managementPort(), "/observe/metrics").body());
+        assertThat(metrics.value("relay_dead_letter_entries")).hasValue(1);
+        assertThat(metrics.value("relay_dead_letters_total", "stage", "normalize")).hasValue(3);
+
+        crux.resetAll();
+        upstreamAnswers(okJson(withStatus("SUSPENDED", unmappable, FIXTURE_CONNECTIONS.get(2))));
+        assertThat(runOnce()).isEqualTo(1);
+        assertThat(text("SELECT string_agg(occurrences::text, ',' ORDER BY occurrences) FROM relay_dead_letter"))
+                .as("another record failing the same way, another row").isEqualTo("1,4");
+
+        crux.resetAll();
+        upstreamAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        runOnce();
+        runOnce();
+        crux.resetAll();
+        upstreamAnswers(aResponse().withFault(Fault.EMPTY_RESPONSE));
+        runOnce();
+        assertThat(text("SELECT string_agg(occurrences::text, ',' ORDER BY occurrences) FROM relay_dead_letter "
+                + "WHERE stage = 'poll'")).as("another reason, another row").isEqualTo("1,2");
+
+        crux.resetAll();
+        upstreamAnswers(okJson(withStatus("SUSPENDED", unmappable)));
+        subscriberRecovers();
+        crm.resetRequests();
+        try (ChildRelay.Run replay = replica("replica-b")
+                .set("relay.vendor.crux.status-mapping", "ACTIVE:ACTIVE,CONFIRMATION WAITING:PENDING,"
+                        + "DEACTIVATED:INACTIVE,SUSPENDED:INACTIVE")
+                .start("--replay=" + first)) {
+            assertThat(replay.awaitExit(180)).as(replay.output()).isZero();
+        }
+        assertThat(timesSent()).as("the counted record, sent once").hasSize(1)
+                .allSatisfy((id, times) -> assertThat(times).isOne());
+        assertThat(webhooks().delivered()).containsExactly(SOURCE + ":" + unmappable);
+        assertThat(text("SELECT count(*) FROM relay_dead_letter WHERE id = '" + first + "'")).isEqualTo("0");
+
+        runOnce();
+        assertThat(text("SELECT count(*) FROM relay_dead_letter WHERE fingerprint = '" + fingerprint + "' AND id <> '"
+                + first + "' AND occurrences = 1")).as("the same failure again, a new row").isEqualTo("1");
+    }
+
+    /**
+     * Repeats written at once (as replicas would) are decided by the database: one row counts
+     * them all. A row a replay holds is counted too, its claim and payload left as they were.
+     */
+    @Test
+    void repeatsAtOnceAreCountedInOneRowAndAHeldRowKeepsItsClaim() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Boolean>> writes = IntStream.range(0, 16)
+                    .<Callable<Boolean>>mapToObj(i -> () -> store().write(unmappableLetter("cycle-" + i))).toList();
+            for (Future<Boolean> written : threads.invokeAll(writes)) {
+                assertThat(written.get()).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(store().list()).singleElement().satisfies(e -> assertThat(e.occurrences()).isEqualTo(16));
+        assertThat(rows("relay_dead_letter_payload")).isOne();
+
+        DeadLetterEntry held = store().claim(store().list().get(0).id()).orElseThrow();
+        String payloadBefore = text("SELECT encode(bytes, 'hex') FROM relay_dead_letter_payload");
+        assertThat(store().write(unmappableLetter("cycle-17"))).isTrue();
+        assertThat(text("SELECT occurrences || ' ' || (claimed_by IS NOT NULL) FROM relay_dead_letter"))
+                .isEqualTo("17 true");
+        assertThat(text("SELECT encode(bytes, 'hex') FROM relay_dead_letter_payload")).isEqualTo(payloadBefore);
+        store().release(held);
+    }
+
+    private static DeadLetter unmappableLetter(String cycle) {
+        return new DeadLetter("normalize", "normalize-crux", SOURCE, null,
+                new RecordMappingException("unknown vendor status 'SUSPENDED'"), 1,
+                "{\"uuid\":\"" + FIXTURE_CONNECTIONS.get(1) + "\",\"status\":\"SUSPENDED\"}",
+                "direct:normalize-crux", Map.of("relayCycle", cycle), Map.of(), null, null);
+    }
+
+    /** The fault payload with these connections in a status no mapping knows. */
+    private String withStatus(String status, String... connectionIds) throws Exception {
+        ArrayNode connections = (ArrayNode) JSON.readTree(payload.json());
+        connections.forEach(c -> {
+            if (List.of(connectionIds).contains(c.path("uuid").asText())) {
+                ((ObjectNode) c).put("status", status);
+            }
+        });
+        return connections.toString();
     }
 
     /** Another replica, as an operator runs it elsewhere: its own folders, the shared database. */
