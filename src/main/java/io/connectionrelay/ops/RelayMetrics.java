@@ -70,7 +70,7 @@ public class RelayMetrics {
         registry.counter(DUPLICATES, "source", label(source)).increment(records);
     }
 
-    /** [relay_dead_letters_total{stage}] one entry written to the dead-letter store. */
+    /** [relay_dead_letters_total{stage}] one failure dead-lettered: a new entry, or a repeat counted in its entry. */
     public void deadLettered(String stage) {
         registry.counter(DEAD_LETTERS, "stage", label(stage)).increment();
     }
