@@ -13,6 +13,8 @@ import io.connectionrelay.core.DeadLetters;
  * Where failures are kept for a replay, as the commands, readiness, metrics and the trace use it.
  * A single process keeps them in a folder ({@link DeadLetterFolder}); replicas in cluster mode in
  * the state database they share ({@link DeadLetterTable}), so any replica lists and replays them.
+ * Both keep a failure that happens again in its entry, counted ({@link DeadLetterEntry#occurrences}),
+ * rather than as one more.
  * <p>
  * A replay {@link #claim claims} an entry before acting on it, and then either {@link #remove
  * removes} it (it went through) or {@link #release releases} it (it failed again): two replays
