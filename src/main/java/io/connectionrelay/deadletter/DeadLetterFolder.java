@@ -52,9 +52,9 @@ public class DeadLetterFolder implements DeadLetterStore {
 
     public DeadLetterFolder(CamelContext context, Settings settings, RelayMetrics metrics, SecretMasker masker) {
         this.masker = masker;
-        this.folder = Path.of(settings.get(FOLDER_KEY, "data/dead-letter"));
+        this.folder = Path.of(settings.getString(FOLDER_KEY));
         this.clock = Clock.systemUTC();
-        this.claims = new EntryClaims(folder, settings.getDuration(STALE_CLAIM_KEY, Duration.ofHours(1)), clock);
+        this.claims = new EntryClaims(folder, settings.getDuration(STALE_CLAIM_KEY), clock);
         this.writes = new DeadLetterWrites(context, metrics, masker, folder.toAbsolutePath().toString(), FOLDER_KEY);
     }
 
