@@ -1,6 +1,5 @@
 package io.connectionrelay.app;
 
-import java.time.Duration;
 
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetterPolicy;
@@ -55,7 +54,8 @@ public class FailurePolicies extends RouteConfigurationBuilder {
 
     private void upstream(Settings settings) {
         int retries = settings.getInt("relay.upstream.retry.max-retries");
-        RetryDelay beforeRetry = RetryDelay.fromSettings(settings, "relay.upstream.retry").atOnceFor(UpstreamException.Unauthorized.class);
+        RetryDelay beforeRetry = RetryDelay.fromSettings(settings, "relay.upstream.retry")
+                .atOnceFor(UpstreamException.Unauthorized.class);
 
         DeadLetterPolicy poll = DeadLetterPolicy.stage("poll").answerStatusFor(MalformedPayloadException.class);
         RouteConfigurationDefinition cycle = routeConfiguration("upstream");

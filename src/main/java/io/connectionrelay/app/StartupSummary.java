@@ -38,7 +38,8 @@ public class StartupSummary implements StartupListener {
     public String render(CamelContext context, RoutingTable routing) {
         SecretMasker masker = new SecretMasker(settings);
         StringBuilder text = new StringBuilder("connection-relay started\n");
-        text.append("  profile:      ").append(settings.get("relay.profile").orElse(RelayApplication.DEFAULT_PROFILE)).append('\n');
+        text.append("  profile:      ").append(settings.get("relay.profile").orElse(RelayApplication.DEFAULT_PROFILE))
+                .append('\n');
         text.append("  mode:         ").append(settings.getBoolean("relay.once") ? "one-shot" : "scheduled")
                 .append('\n');
         ClusterSettings cluster = context.getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);

@@ -13,8 +13,8 @@ import java.util.Properties;
  * relay.log.format: text or json, one JSON object per line for log shippers.
  * Logback reads its configuration before Camel loads the settings, so {@link #chooseBeforeLogging}
  * resolves the value the way Camel would (system property, then RELAY_LOG_FORMAT, then the profile's
- * file, then application.properties, then the declared default) and hands a known one to logback.xml as the system property
- * relay.log.format; once Camel runs, SettingsSchema turns a wrong value into a configuration error.
+ * file, then application.properties, then the declared default) and hands a known one to
+ * logback.xml as the system property relay.log.format; once Camel runs, SettingsSchema turns a wrong value into a configuration error.
  */
 public final class LogFormat {
 

@@ -3,7 +3,6 @@ package io.connectionrelay.core;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 

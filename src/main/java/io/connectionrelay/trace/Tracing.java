@@ -1,7 +1,6 @@
 package io.connectionrelay.trace;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import javax.sql.DataSource;
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A setting's default is declared once, in SettingsSchema, and reaches every reader: Settings in
  * the code, placeholders in routes/ and config/, and Camel Main's own camel.* options. Whatever
  * sets the key wins over it: an override, an environment variable, the profile's file, the shared
- * file.
+ * file, even Camel's initial properties.
  */
 class SettingDefaultsTest {
 
@@ -66,12 +66,16 @@ class SettingDefaultsTest {
         Path profile = write("application-test.properties", "relay.trace.queue-size = 80");
         DefaultCamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setLocation("file:" + profile + ",file:" + shared);
+        // Camel's lowest tier, still above a default
+        context.getPropertiesComponent().addInitialProperty("relay.pipeline.chunk-size", "50");
         Settings settings = new Settings(context);
 
         assertThat(settings.getInt("relay.email.batch-size")).isEqualTo(7);
         assertThat(context.resolvePropertyPlaceholders("{{relay.email.batch-size}}")).isEqualTo("7");
         assertThat(settings.getInt("relay.trace.queue-size")).isEqualTo(80);
         assertThat(settings.getString("relay.webhook.subscriber.crm.timeout")).isEqualTo("3s");
+        assertThat(settings.getInt("relay.pipeline.chunk-size")).isEqualTo(50);
+        assertThat(context.resolvePropertyPlaceholders("{{relay.pipeline.chunk-size}}")).isEqualTo("50");
         // blank switches off what is on by default; where off means nothing, blank is the default
         assertThat(settings.get("relay.enrich.directory-file")).isEmpty();
         assertThat(settings.getString("relay.csv.folder")).isEqualTo("data/out/csv");
@@ -112,8 +116,8 @@ class SettingDefaultsTest {
 
     /** Runs SettingsProbe in its own JVM with these environment variables: one line per key. */
     private List<String> probe(Map<String, String> env, Path file, String... keys) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 SettingsProbe.class.getName(), "file:" + file));
         command.addAll(List.of(keys));
         Path out = data.resolve("probe.out");

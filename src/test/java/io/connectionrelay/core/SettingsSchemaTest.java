@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -60,7 +61,8 @@ class SettingsSchemaTest {
 
         Set<String> seen = new HashSet<>();
         // a setting declared twice (relay.state.jdbc-url, stricter in cluster mode) has its default on the first
-        for (SettingsSchema.Declared setting : SettingsSchema.SETTINGS.stream().filter(d -> seen.add(d.key())).toList()) {
+        List<SettingsSchema.Declared> firsts = SettingsSchema.SETTINGS.stream().filter(d -> seen.add(d.key())).toList();
+        for (SettingsSchema.Declared setting : firsts) {
             String column = columns.get(setting.key());
             String byDefault = setting.defaultValue();
             if (byDefault == null) {

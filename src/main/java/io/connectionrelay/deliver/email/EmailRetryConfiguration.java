@@ -1,6 +1,5 @@
 package io.connectionrelay.deliver.email;
 
-import java.time.Duration;
 
 import io.connectionrelay.core.DeadLetterPolicy;
 import io.connectionrelay.core.RetryDelay;

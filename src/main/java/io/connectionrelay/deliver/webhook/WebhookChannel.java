@@ -2,7 +2,6 @@ package io.connectionrelay.deliver.webhook;
 
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 
 import javax.sql.DataSource;
 

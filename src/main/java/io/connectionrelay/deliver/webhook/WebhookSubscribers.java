@@ -2,7 +2,6 @@ package io.connectionrelay.deliver.webhook;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -64,7 +63,7 @@ public class WebhookSubscribers {
         return subscriber;
     }
 
-    /** A subscriber's timeout, max-retries and concurrency are relay.webhook.*'s unless it sets its own (SettingsSchema). */
+    /** Its timeout, max-retries and concurrency are relay.webhook.*'s unless it sets its own (SettingsSchema). */
     private static WebhookSubscriber read(Settings settings, String id) {
         String prefix = "relay.webhook.subscriber." + id + ".";
         return new WebhookSubscriber(
