@@ -25,6 +25,8 @@ public final class CsvPathRun {
     private static long cycleMillis = -1;
     /** How long the trace writer still needed after the cycle to have every event in the database. */
     private static long traceLagMillis;
+    /** The heap still reachable once the cycle is done, before the relay stops (state database caches included). */
+    private static long liveHeapAtEndMb = -1;
     /** CPU time of the whole process (every thread, the collector's and the compiler's included) over the work. */
     private static long cpuMillis = -1;
 
@@ -51,9 +53,9 @@ public final class CsvPathRun {
                 cpuMillis = processCpuMillis() - cpuBefore;
             }
             System.out.printf("RESULT mode=%s records=%d millis=%d cycleMillis=%d traceLagMillis=%d cpuMillis=%d"
-                    + " peakHeapMb=%d liveHeapMb=%d rssMb=%d%n", mode, records, millis,
+                    + " peakHeapMb=%d liveHeapMb=%d liveHeapAtEndMb=%d rssMb=%d%n", mode, records, millis,
                     cycleMillis < 0 ? millis : cycleMillis, traceLagMillis, cpuMillis,
-                    probe.peakUsedHeapMb(), probe.peakLiveHeapMb(),
+                    probe.peakUsedHeapMb(), probe.peakLiveHeapMb(), liveHeapAtEndMb,
                     MemoryProbe.peakRssMb());
         }
         System.exit(0);
@@ -96,6 +98,7 @@ public final class CsvPathRun {
                 throw new IllegalStateException(dropped.count() + " trace events were dropped: the figures would flatter");
             }
             traceLagMillis = (System.nanoTime() - started) / 1_000_000 - cycleMillis;
+            liveHeapAtEndMb = MemoryProbe.liveHeapNowMb();
             if (exit != 0) {
                 throw new IllegalStateException("the bundle's one-shot run failed; see " + work.resolve("dead-letter"));
             }

@@ -50,6 +50,18 @@ final class MemoryProbe implements AutoCloseable {
                 .mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
     }
 
+    /**
+     * The heap still reachable now: used heap after a full collection. "After a collection"
+     * above is G1's old generation after young collections too, so it counts garbage that no
+     * mixed collection has reclaimed yet; this one does not.
+     */
+    static long liveHeapNowMb() {
+        System.gc();
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
+    }
+
     long peakUsedHeapMb() {
         return peakUsedHeap / (1024 * 1024);
     }
