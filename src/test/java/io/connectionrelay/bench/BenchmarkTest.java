@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * Sizes: -Dbench.sizes=10000,100000,1000000 (the default). The connection trace
  * (relay.trace.enabled): -Dbench.trace=on (the default, as shipped), off, or both (the bundle runs
  * twice per size, to measure what the trace costs). -Dbench.jfr=true records a Java Flight Recorder
- * profile of each run into its folder under bench/work (run.jfr).
+ * profile of each run into its folder under bench/work (run.jfr). -Dbench.jvm=cold (the default: each
+ * measured run is its JVM's first, as --once is), warm (each runs once unmeasured before, in the
+ * same JVM, as a scheduled relay's cycles after its first) or both.
  */
 @Tag("bench")
 class BenchmarkTest {
@@ -49,35 +51,47 @@ class BenchmarkTest {
             case "both" -> List.of("on", "off");
             default -> throw new IllegalArgumentException("-Dbench.trace is on, off or both, not " + traceSetting);
         };
-        rows.add("| records | trace | payload MB | reference rec/s | bundle rec/s (cycle) | ratio | bundle cycle s "
+        List<String> jvms = switch (System.getProperty("bench.jvm", "cold")) {
+            case "cold" -> List.of("cold");
+            case "warm" -> List.of("warm");
+            case "both" -> List.of("cold", "warm");
+            default -> throw new IllegalArgumentException("-Dbench.jvm is cold, warm or both");
+        };
+        rows.add("| records | JVM | trace | payload MB | reference rec/s | bundle rec/s (cycle) | ratio | bundle cycle s "
                 + "| trace written s after the cycle | bundle wall s | reference CPU s | bundle cycle CPU s "
-                + "| load average before | bundle peak used heap MB | bundle peak live heap MB (after GC) "
+                + "| load average before | bundle peak used heap MB | bundle peak heap MB after a young or mixed GC "
                 + "| bundle live heap MB at the cycle's end (full GC) | bundle peak RSS MB | reference peak used heap MB |");
-        rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int size : sizes) {
             Path payload = payload(size);
             try (PayloadServer server = new PayloadServer(payload)) {
-                Map<String, String> reference = child("reference", server.baseUrl(), size, "off");
-                double refRate = rate(reference);
-                for (String trace : traces) {
-                    String load = loadAverage();
-                    Map<String, String> bundle = child("bundle", server.baseUrl(), size, trace);
-                    assertThat(bundle.get("records")).isEqualTo(reference.get("records"));
-                    double bundleRate = rate(bundle);
-                    rows.add(String.format("| %,d | %s | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %s "
-                            + "| %s | %s | %s | %s | %s |", size, trace, Files.size(payload) / (1024 * 1024), refRate,
-                            bundleRate, bundleRate / refRate, Long.parseLong(bundle.get("cycleMillis")) / 1000.0,
-                            Long.parseLong(bundle.get("traceLagMillis")) / 1000.0,
-                            Long.parseLong(bundle.get("millis")) / 1000.0,
-                            Long.parseLong(reference.get("cpuMillis")) / 1000.0,
-                            Long.parseLong(bundle.get("cpuMillis")) / 1000.0, load, bundle.get("peakHeapMb"),
-                            bundle.get("liveHeapMb"), bundle.get("liveHeapAtEndMb"), bundle.get("rssMb"),
-                            reference.get("peakHeapMb")));
+                for (String jvm : jvms) {
+                    Map<String, String> reference = child("reference", server.baseUrl(), size, "off", jvm);
+                    for (String trace : traces) {
+                        String load = loadAverage();
+                        Map<String, String> bundle = child("bundle", server.baseUrl(), size, trace, jvm);
+                        assertThat(bundle.get("records")).isEqualTo(reference.get("records"));
+                        rows.add(row(size, jvm, trace, Files.size(payload), reference, bundle, load));
+                    }
                 }
             }
         }
         BenchReport.write("csv-path", "CSV path: one one-shot cycle, every record routed to csv; JVMs with -Xmx256m",
                 rows);
+    }
+
+    private static String row(int size, String jvm, String trace, long payloadBytes, Map<String, String> reference,
+            Map<String, String> bundle, String load) {
+        return String.format("| %,d | %s | %s | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %s "
+                + "| %s | %s | %s | %s | %s |", size, jvm, trace, payloadBytes / (1024 * 1024), rate(reference),
+                rate(bundle), rate(bundle) / rate(reference), seconds(bundle, "cycleMillis"),
+                seconds(bundle, "traceLagMillis"), seconds(bundle, "millis"), seconds(reference, "cpuMillis"),
+                seconds(bundle, "cpuMillis"), load, bundle.get("peakHeapMb"), bundle.get("liveHeapMb"),
+                bundle.get("liveHeapAtEndMb"), bundle.get("rssMb"), reference.get("peakHeapMb"));
+    }
+
+    private static double seconds(Map<String, String> result, String millis) {
+        return Long.parseLong(result.get(millis)) / 1000.0;
     }
 
     /**
@@ -108,7 +122,8 @@ class BenchmarkTest {
         return file;
     }
 
-    static Map<String, String> child(String mode, String baseUrl, int size, String trace) throws Exception {
+    static Map<String, String> child(String mode, String baseUrl, int size, String trace, String jvm)
+            throws Exception {
         Path work = WORK.resolve(mode + "-" + size + "-" + Instant.now().toEpochMilli());
         Files.createDirectories(work);
         Path log = work.resolve("run.log");
@@ -121,7 +136,7 @@ class BenchmarkTest {
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("run.jfr"));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CsvPathRun.class.getName(), mode, baseUrl,
-                work.toString(), trace));
+                work.toString(), trace, jvm));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int exit = process.waitFor();
         String output = Files.readString(log, StandardCharsets.UTF_8);
@@ -134,7 +149,7 @@ class BenchmarkTest {
             String[] kv = pair.split("=", 2);
             result.put(kv[0], kv[1]);
         }
-        System.out.println(mode + " " + size + " trace " + trace + ": " + result);
+        System.out.println(mode + " " + size + " " + jvm + " trace " + trace + ": " + result);
         deleteCsvOutput(work);
         return result;
     }

@@ -16,8 +16,8 @@ import org.apache.camel.main.Main;
 
 /**
  * One measured run in its own JVM (the harness starts it with -Xmx256m):
- * {@code CsvPathRun bundle|reference BASE_URL WORK_DIR on|off} (the last: the connection trace).
- * Prints one RESULT line.
+ * {@code CsvPathRun bundle|reference BASE_URL WORK_DIR on|off cold|warm} (the connection trace;
+ * whether the measured run is the JVM's first or follows the same run once). Prints one RESULT line.
  */
 public final class CsvPathRun {
 
@@ -39,15 +39,20 @@ public final class CsvPathRun {
         Path work = Path.of(args[2]);
         boolean trace = args[3].equals("on");
         Files.createDirectories(work);
+        if (args[4].equals("warm")) {
+            // the same run once before, unmeasured, in a folder (and state database) of its own: what
+            // follows runs compiled code, as a relay's cycles do after its first
+            work(mode, baseUrl, work.resolve("warm-up"), trace);
+            cycleMillis = -1;
+            cpuMillis = -1;
+        }
         long records;
         long started;
         long millis;
         try (MemoryProbe probe = new MemoryProbe()) {
             started = System.nanoTime();
             long cpuBefore = processCpuMillis();
-            records = mode.equals("reference")
-                    ? ReferenceCsvExport.run(baseUrl + PayloadServer.PATH, work.resolve("reference.csv"))
-                    : runBundle(baseUrl, work, trace);
+            records = work(mode, baseUrl, work, trace);
             millis = (System.nanoTime() - started) / 1_000_000;
             if (cpuMillis < 0) {
                 cpuMillis = processCpuMillis() - cpuBefore;
@@ -59,6 +64,13 @@ public final class CsvPathRun {
                     MemoryProbe.peakRssMb());
         }
         System.exit(0);
+    }
+
+    private static long work(String mode, String baseUrl, Path work, boolean trace) throws Exception {
+        Files.createDirectories(work);
+        return mode.equals("reference")
+                ? ReferenceCsvExport.run(baseUrl + PayloadServer.PATH, work.resolve("reference.csv"))
+                : runBundle(baseUrl, work, trace);
     }
 
     private static long processCpuMillis() {

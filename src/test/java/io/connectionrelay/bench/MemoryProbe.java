@@ -9,9 +9,10 @@ import java.nio.file.Path;
 
 /**
  * Peak memory of this JVM: used heap sampled every 20 ms (garbage included, so it mostly shows
- * how far the collector let the heap fill), the largest heap still in use right after a
- * collection (the live set: what "memory stays bounded" is about), and the process's peak
- * resident set (VmHWM) from /proc.
+ * how far the collector let the heap fill), the largest heap in use right after a collection
+ * (with G1, a young collection leaves the old generation's garbage in place, so this is an upper
+ * bound of the live set), the live set itself once the work is done ({@link #liveHeapNowMb}:
+ * what "memory stays bounded" is about), and the process's peak resident set (VmHWM) from /proc.
  */
 final class MemoryProbe implements AutoCloseable {
 

@@ -8,22 +8,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import io.connectionrelay.core.StateDatabase;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The trace table in H2: one connection's history with its cycles' events, and the retention prune. */
+/**
+ * The trace table: one connection's history with its cycles' events, and the retention prune, on
+ * each state database (H2 here, PostgreSQL in {@link TraceStoreOnPostgresTest}).
+ */
 class TraceStoreTest {
 
     static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
 
-    private final TraceStore store;
+    private TraceStore store;
 
-    TraceStoreTest() {
-        JdbcDataSource database = new JdbcDataSource();
-        database.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    @BeforeEach
+    void store() {
+        DataSource database = database();
         StateDatabase.migrate(database);
         store = new TraceStore(database);
+    }
+
+    DataSource database() {
+        JdbcDataSource database = new JdbcDataSource();
+        database.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return database;
     }
 
     @Test
