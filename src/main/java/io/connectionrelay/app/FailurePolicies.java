@@ -1,6 +1,5 @@
 package io.connectionrelay.app;
 
-import java.time.Duration;
 
 import io.connectionrelay.core.CycleContext;
 import io.connectionrelay.core.DeadLetterPolicy;
@@ -54,9 +53,9 @@ public class FailurePolicies extends RouteConfigurationBuilder {
     }
 
     private void upstream(Settings settings) {
-        int retries = settings.getInt("relay.upstream.retry.max-retries", 5);
-        RetryDelay beforeRetry = RetryDelay.fromSettings(settings, "relay.upstream.retry", Duration.ofSeconds(1),
-                Duration.ofSeconds(30)).atOnceFor(UpstreamException.Unauthorized.class);
+        int retries = settings.getInt("relay.upstream.retry.max-retries");
+        RetryDelay beforeRetry = RetryDelay.fromSettings(settings, "relay.upstream.retry")
+                .atOnceFor(UpstreamException.Unauthorized.class);
 
         DeadLetterPolicy poll = DeadLetterPolicy.stage("poll").answerStatusFor(MalformedPayloadException.class);
         RouteConfigurationDefinition cycle = routeConfiguration("upstream");
@@ -124,10 +123,9 @@ public class FailurePolicies extends RouteConfigurationBuilder {
                 .bean("csvExport", "cleanUp")
                 .end();
         sftp.onException(Exception.class)
-                .maximumRedeliveries(settings.getInt("relay.csv.sftp.retry.max-retries", 5))
+                .maximumRedeliveries(settings.getInt("relay.csv.sftp.retry.max-retries"))
                 .redeliveryDelay(0)
-                .onExceptionOccurred(RetryDelay.fromSettings(settings, "relay.csv.sftp.retry", Duration.ofSeconds(2),
-                        Duration.ofMinutes(1)))
+                .onExceptionOccurred(RetryDelay.fromSettings(settings, "relay.csv.sftp.retry"))
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logRetryAttempted(true)
                 .logStackTrace(false)

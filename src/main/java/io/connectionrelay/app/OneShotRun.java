@@ -64,7 +64,7 @@ public final class OneShotRun {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        Duration timeout = settings.getDuration("relay.once.timeout", Duration.ofMinutes(10));
+        Duration timeout = settings.getDuration("relay.once.timeout");
         boolean idle = awaitIdle(context, timeout);
         print(summary, context, escaped);
         if (!idle) {
@@ -135,7 +135,7 @@ public final class OneShotRun {
             appendCounts(text, summary.deadLettersNotStoredCounts());
         }
         text.append("Result: ").append(summary.ok() && !escaped ? "OK" : "FAILED").append('\n');
-        if (LogFormat.JSON.equals(new Settings(context).get(LogFormat.KEY, LogFormat.TEXT))) {
+        if (LogFormat.JSON.equals(new Settings(context).getString(LogFormat.KEY))) {
             // the console is one JSON object per line then: the summary is one more of them
             LOG.info(text.toString().strip());
         } else {

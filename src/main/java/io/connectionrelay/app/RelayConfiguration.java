@@ -85,7 +85,7 @@ public class RelayConfiguration implements CamelConfiguration {
         context.addService(database);
         DataSource state = database.dataSource();
         registry.bind("relayDataSource", state);
-        boolean clustered = cluster.enabled() && !settings.getBoolean("relay.once", false);
+        boolean clustered = cluster.enabled() && !settings.getBoolean("relay.once");
         ReplicaStatus replica = new ReplicaStatus(context, cluster, clustered, state, Observability.sourcePeriods(settings),
                 clock, masker::mask);
         if (clustered) {

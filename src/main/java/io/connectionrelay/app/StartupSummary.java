@@ -38,8 +38,9 @@ public class StartupSummary implements StartupListener {
     public String render(CamelContext context, RoutingTable routing) {
         SecretMasker masker = new SecretMasker(settings);
         StringBuilder text = new StringBuilder("connection-relay started\n");
-        text.append("  profile:      ").append(settings.get("relay.profile", RelayApplication.DEFAULT_PROFILE)).append('\n');
-        text.append("  mode:         ").append(settings.getBoolean("relay.once", false) ? "one-shot" : "scheduled")
+        text.append("  profile:      ").append(settings.get("relay.profile").orElse(RelayApplication.DEFAULT_PROFILE))
+                .append('\n');
+        text.append("  mode:         ").append(settings.getBoolean("relay.once") ? "one-shot" : "scheduled")
                 .append('\n');
         ClusterSettings cluster = context.getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
         if (cluster != null && cluster.enabled()) {
@@ -51,9 +52,9 @@ public class StartupSummary implements StartupListener {
         text.append("  sources:\n");
         for (String id : sources) {
             String prefix = "relay.source." + id + ".";
-            text.append("    ").append(id).append(": ").append(settings.get(prefix + "vendor", "?"))
-                    .append(" at ").append(settings.get(prefix + "base-url", "?"))
-                    .append(", every ").append(settings.get(prefix + "period", "5m"))
+            text.append("    ").append(id).append(": ").append(settings.get(prefix + "vendor").orElse("?"))
+                    .append(" at ").append(settings.get(prefix + "base-url").orElse("?"))
+                    .append(", every ").append(settings.getString(prefix + "period"))
                     .append(", auth ").append(authDescription(prefix)).append('\n');
         }
         text.append("  routing:\n");
@@ -61,14 +62,14 @@ public class StartupSummary implements StartupListener {
                 .append(channels.isEmpty() ? "(dropped: no channel)" : String.join(", ", channels)).append('\n'));
         text.append("  channels:\n");
         for (String channel : routing.channels()) {
-            text.append("    ").append(channel).append(": ").append(settings.get("relay." + channel + ".summary",
-                    "see relay." + channel + ".*")).append('\n');
+            text.append("    ").append(channel).append(": ").append(settings.get("relay." + channel + ".summary")
+                    .orElse("see relay." + channel + ".*")).append('\n');
         }
         text.append("  dead letters: ").append(cluster != null && cluster.enabled()
-                ? "the state database, shared by the replicas" : settings.get("relay.dead-letter.folder", "data/dead-letter"))
+                ? "the state database, shared by the replicas" : settings.getString("relay.dead-letter.folder"))
                 .append('\n');
         // a password inside the URL is masked with the rest of the text
-        text.append("  state:        ").append(settings.get("relay.state.jdbc-url", "jdbc:h2:file:./data/state/relay"));
+        text.append("  state:        ").append(settings.getString("relay.state.jdbc-url"));
         return masker.mask(text.toString());
     }
 

@@ -24,10 +24,10 @@ public record ClusterSettings(boolean enabled, String instanceId, Duration check
 
     /** Reads the settings, which SettingsSchema has checked (cluster mode with a PostgreSQL state database). */
     public static ClusterSettings read(Settings settings) {
-        return new ClusterSettings(settings.getBoolean(ENABLED, false),
+        return new ClusterSettings(settings.getBoolean(ENABLED),
                 settings.get(INSTANCE_ID).orElseGet(ClusterSettings::defaultInstanceId),
-                settings.getDuration(CHECKIN_INTERVAL, Duration.ofSeconds(5)),
-                settings.getDuration(MISFIRE_THRESHOLD, Duration.ofSeconds(10)));
+                settings.getDuration(CHECKIN_INTERVAL),
+                settings.getDuration(MISFIRE_THRESHOLD));
     }
 
     /**

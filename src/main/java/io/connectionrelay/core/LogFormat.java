@@ -10,11 +10,11 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * relay.log.format: text (the default) or json, one JSON object per line for log shippers.
+ * relay.log.format: text or json, one JSON object per line for log shippers.
  * Logback reads its configuration before Camel loads the settings, so {@link #chooseBeforeLogging}
  * resolves the value the way Camel would (system property, then RELAY_LOG_FORMAT, then the profile's
- * file, then application.properties) and hands a known one to logback.xml as the system property
- * relay.log.format; once Camel runs, SettingsSchema turns a wrong value into a configuration error.
+ * file, then application.properties, then the declared default) and hands a known one to
+ * logback.xml as the system property relay.log.format; once Camel runs, SettingsSchema turns a wrong value into a configuration error.
  */
 public final class LogFormat {
 
@@ -37,7 +37,8 @@ public final class LogFormat {
                 format = fromFile(Path.of(configDir, file));
             }
         }
-        String chosen = isBlank(format) ? TEXT : format.trim().toLowerCase(Locale.ROOT);
+        String chosen = (isBlank(format) ? SettingsSchema.defaultValue(KEY).orElseThrow() : format).trim()
+                .toLowerCase(Locale.ROOT);
         if (FORMATS.contains(chosen)) {
             System.setProperty(KEY, chosen);
         }

@@ -25,9 +25,9 @@ public final class RetryDelay implements Processor {
     }
 
     /** The backoff PREFIX.initial-delay and PREFIX.max-delay configure (relay.upstream.retry, ...). */
-    public static RetryDelay fromSettings(Settings settings, String prefix, Duration initial, Duration max) {
-        return new RetryDelay(new Backoff(settings.getDuration(prefix + ".initial-delay", initial), 2.0,
-                settings.getDuration(prefix + ".max-delay", max)), null);
+    public static RetryDelay fromSettings(Settings settings, String prefix) {
+        return new RetryDelay(new Backoff(settings.getDuration(prefix + ".initial-delay"), 2.0,
+                settings.getDuration(prefix + ".max-delay")), null);
     }
 
     /** The same delays, except that this failure is retried at once. */

@@ -15,8 +15,9 @@ import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Typed access to relay.* settings through Camel's properties component, so an environment
- * variable (relay.crux.base-url as RELAY_CRUX_BASE_URL) always wins over the files.
- * Every error names both the property and its environment variable.
+ * variable (relay.crux.base-url as RELAY_CRUX_BASE_URL) always wins over the files, and the files
+ * over the default SettingsSchema declares. Every error names both the property and its
+ * environment variable.
  */
 public final class Settings {
 
@@ -35,26 +36,32 @@ public final class Settings {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * The value the configuration gives key (override, environment variable, system property, the
+     * profile's file, the shared file), else its declared default (SettingsSchema); empty when
+     * neither has one or the value is blank, which is how an operator switches off what is on by
+     * default (relay.enrich.directory-file).
+     */
     public Optional<String> get(String key) {
         return context.getPropertiesComponent().resolveProperty(key)
+                .or(() -> SettingsSchema.defaultValue(key))
                 .map(String::trim)
                 .filter(v -> !v.isEmpty())
                 .map(v -> CamelContextHelper.parseText(context, v));
     }
 
-    public String get(String key, String fallback) {
-        return get(key).orElse(fallback);
+    /** The value, or the declared default when it is unset or blank. */
+    public String getString(String key) {
+        return get(key).or(() -> SettingsSchema.defaultValue(key).map(v -> CamelContextHelper.parseText(context, v)))
+                .orElseThrow(() -> missing(key, "it has no default"));
     }
 
     public String require(String key, String why) {
         return get(key).orElseThrow(() -> missing(key, why));
     }
 
-    public int getInt(String key, int fallback) {
-        String value = get(key, null);
-        if (value == null) {
-            return fallback;
-        }
+    public int getInt(String key) {
+        String value = getString(key);
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
@@ -63,11 +70,8 @@ public final class Settings {
     }
 
     /** true or false, in any case; anything else is a mistake, not false. */
-    public boolean getBoolean(String key, boolean fallback) {
-        String value = get(key, null);
-        if (value == null) {
-            return fallback;
-        }
+    public boolean getBoolean(String key) {
+        String value = getString(key);
         return parseBoolean(value).orElseThrow(() -> invalid(key, value, "true or false"));
     }
 
@@ -80,11 +84,8 @@ public final class Settings {
     }
 
     /** The documented duration form (docs/configuration.md): 200ms, 30s, 5m, 1h, 1d, combined as 1h30m, or 0. */
-    public Duration getDuration(String key, Duration fallback) {
-        String value = get(key, null);
-        if (value == null) {
-            return fallback;
-        }
+    public Duration getDuration(String key) {
+        String value = getString(key);
         return parseDuration(value).orElseThrow(() -> invalid(key, value, DURATION_FORM));
     }
 

@@ -42,7 +42,7 @@ public final class SpoolFolder implements Service {
 
     /** Deletes what crashed processes left under relay.spool.folder, then claims a folder for this one. */
     public static SpoolFolder claim(Settings settings) {
-        Path parent = Path.of(settings.get(SETTING, "data/spool")).toAbsolutePath();
+        Path parent = Path.of(settings.getString(SETTING)).toAbsolutePath();
         try {
             Files.createDirectories(parent);
             removeLeftovers(parent);

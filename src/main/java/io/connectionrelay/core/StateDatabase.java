@@ -3,7 +3,6 @@ package io.connectionrelay.core;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -57,12 +56,11 @@ public final class StateDatabase implements Service {
     public StateDatabase(Settings settings, SecretMasker masker) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("relay-state");
-        config.setJdbcUrl(durable(settings.get(URL_KEY, "jdbc:h2:file:./data/state/relay")));
-        config.setUsername(settings.get("relay.state.username", "relay"));
-        config.setPassword(settings.get("relay.state.password", ""));
-        config.setMaximumPoolSize(settings.getInt("relay.state.pool-size", 10));
-        config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout",
-                Duration.ofSeconds(30)).toMillis());
+        config.setJdbcUrl(durable(settings.getString(URL_KEY)));
+        config.setUsername(settings.getString("relay.state.username"));
+        config.setPassword(settings.getString("relay.state.password"));
+        config.setMaximumPoolSize(settings.getInt("relay.state.pool-size"));
+        config.setConnectionTimeout(settings.getDuration("relay.state.connection-timeout").toMillis());
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {

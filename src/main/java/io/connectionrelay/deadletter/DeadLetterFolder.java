@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +65,9 @@ public class DeadLetterFolder implements DeadLetterStore {
 
     public DeadLetterFolder(CamelContext context, Settings settings, RelayMetrics metrics, SecretMasker masker) {
         this.masker = masker;
-        this.folder = Path.of(settings.get(FOLDER_KEY, "data/dead-letter"));
+        this.folder = Path.of(settings.getString(FOLDER_KEY));
         this.clock = Clock.systemUTC();
-        this.claims = new EntryClaims(folder, settings.getDuration(STALE_CLAIM_KEY, Duration.ofHours(1)), clock);
+        this.claims = new EntryClaims(folder, settings.getDuration(STALE_CLAIM_KEY), clock);
         this.writes = new DeadLetterWrites(context, metrics, masker, folder.toAbsolutePath().toString(), FOLDER_KEY);
     }
 

@@ -94,7 +94,7 @@ public class DeadLetterTable implements DeadLetterStore {
             RelayMetrics metrics, SecretMasker masker) {
         this.database = database;
         this.masker = masker;
-        this.staleClaimAfter = settings.getDuration(DeadLetterFolder.STALE_CLAIM_KEY, Duration.ofHours(1));
+        this.staleClaimAfter = settings.getDuration(DeadLetterFolder.STALE_CLAIM_KEY);
         this.claimant = instanceId + "#" + UUID.randomUUID().toString().substring(0, 8);
         this.writes = new DeadLetterWrites(context, metrics, masker, location(), URL_KEY);
     }

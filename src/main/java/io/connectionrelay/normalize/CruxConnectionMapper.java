@@ -24,15 +24,13 @@ import io.connectionrelay.record.Person;
  */
 public class CruxConnectionMapper implements VendorMapper {
 
-    static final String DEFAULT_STATUS_MAPPING = "ACTIVE:ACTIVE,CONFIRMATION WAITING:PENDING,DEACTIVATED:INACTIVE";
-
     private final Settings settings;
     private final StatusMapping statuses;
     private final Map<String, Boolean> weAreRetailer = new ConcurrentHashMap<>();
 
     public CruxConnectionMapper(Settings settings) {
         this.settings = settings;
-        this.statuses = StatusMapping.forVendor(settings, "crux", DEFAULT_STATUS_MAPPING);
+        this.statuses = StatusMapping.forVendor(settings, "crux");
     }
 
     @Override
@@ -73,7 +71,7 @@ public class CruxConnectionMapper implements VendorMapper {
 
     private boolean weAreRetailer(String sourceId) {
         String key = "relay.source." + sourceId + ".our-side";
-        String side = settings.get(key, "retailer").toLowerCase(Locale.ROOT);
+        String side = settings.getString(key).toLowerCase(Locale.ROOT);
         if (!side.equals("retailer") && !side.equals("supplier")) {
             throw Settings.invalid(key, side, "retailer or supplier");
         }

@@ -41,15 +41,10 @@ public class JsonArrayElements {
     public static final long MAX_ELEMENT_BYTES = 1 << 20;
 
     public static final String CHUNK_SIZE = "relay.pipeline.chunk-size";
-    static final int DEFAULT_CHUNK_SIZE = 500;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonFactory factory = mapper.getFactory();
     private final int chunkSize;
-
-    public JsonArrayElements() {
-        this(DEFAULT_CHUNK_SIZE);
-    }
 
     public JsonArrayElements(int chunkSize) {
         this.chunkSize = chunkSize;
@@ -57,7 +52,7 @@ public class JsonArrayElements {
 
     /** relay.pipeline.chunk-size, which the settings check has found to be at least 1. */
     public static JsonArrayElements fromSettings(Settings settings) {
-        return new JsonArrayElements(settings.getInt(CHUNK_SIZE, DEFAULT_CHUNK_SIZE));
+        return new JsonArrayElements(settings.getInt(CHUNK_SIZE));
     }
 
     /** The chunks, once the whole body is known to be well formed; the element count goes to the cycle. */

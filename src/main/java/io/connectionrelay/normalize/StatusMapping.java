@@ -27,9 +27,9 @@ public final class StatusMapping {
     public static final SettingKind FORM = SettingKind.parsedBy("pairs of a vendor status and ACTIVE, PENDING or "
             + "INACTIVE, separated by commas, like 'ACTIVE:ACTIVE,DEACTIVATED:INACTIVE'", StatusMapping::parse);
 
-    public static StatusMapping forVendor(Settings settings, String vendor, String defaults) {
+    public static StatusMapping forVendor(Settings settings, String vendor) {
         String key = "relay.vendor." + vendor + ".status-mapping";
-        String text = settings.get(key, defaults);
+        String text = settings.getString(key);
         FORM.check(key, text);
         return new StatusMapping(key, parse(text));
     }

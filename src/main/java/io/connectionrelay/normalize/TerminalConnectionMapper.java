@@ -26,13 +26,10 @@ import io.connectionrelay.record.SyncState;
  */
 public class TerminalConnectionMapper implements VendorMapper {
 
-    static final String DEFAULT_STATUS_MAPPING =
-            "connected:ACTIVE,disconnected:PENDING,archived:INACTIVE,pending_deletion:INACTIVE";
-
     private final StatusMapping statuses;
 
     public TerminalConnectionMapper(Settings settings) {
-        this.statuses = StatusMapping.forVendor(settings, "terminal", DEFAULT_STATUS_MAPPING);
+        this.statuses = StatusMapping.forVendor(settings, "terminal");
     }
 
     @Override

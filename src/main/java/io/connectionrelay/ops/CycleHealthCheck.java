@@ -27,7 +27,7 @@ public class CycleHealthCheck extends AbstractHealthCheck {
 
     /** relay.health.failed-cycles-threshold, 3 by default (1 or more: SettingsSchema checked it). */
     public static int threshold(Settings settings) {
-        return settings.getInt(THRESHOLD, 3);
+        return settings.getInt(THRESHOLD);
     }
 
     @Override

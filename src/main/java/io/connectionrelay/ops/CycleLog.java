@@ -69,7 +69,7 @@ public class CycleLog extends ServiceSupport {
     public CycleLog(CamelContext context, Settings settings) {
         this.context = context;
         // SettingsSchema has checked it: a duration, 0s for no progress lines
-        this.progressInterval = settings.getDuration(PROGRESS_INTERVAL, Duration.ofSeconds(10));
+        this.progressInterval = settings.getDuration(PROGRESS_INTERVAL);
     }
 
     /** A chunk of the cycle was routed: this many records, and this many to each channel (or NO_CHANNEL). */

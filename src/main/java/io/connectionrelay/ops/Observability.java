@@ -58,10 +58,8 @@ public final class Observability {
     public static Map<String, Duration> sourcePeriods(Settings settings) {
         Map<String, Duration> periods = new LinkedHashMap<>();
         settings.getList("relay.sources").stream()
-                .filter(id -> settings.getBoolean("relay.source." + id + ".enabled", true))
-                // the same default as the source's schedule (poll/SourceInstances)
-                .forEach(id -> periods.put(id, settings.getDuration("relay.source." + id + ".period",
-                        Duration.ofMinutes(5))));
+                .filter(id -> settings.getBoolean("relay.source." + id + ".enabled"))
+                .forEach(id -> periods.put(id, settings.getDuration("relay.source." + id + ".period")));
         return periods;
     }
 }

@@ -85,7 +85,7 @@ public class CruxAuth implements UpstreamAuth {
         String password = settings.require(prefix + "password", why);
         String url = settings.require(prefix + "base-url", "the Crux API address, e.g. https://api.cruxconnect.com")
                 + LOGIN_PATH;
-        Duration ttl = settings.getDuration(prefix + "token-ttl", Duration.ofMinutes(110));
+        Duration ttl = settings.getDuration(prefix + "token-ttl");
 
         Exchange answer = producer().request("http:crux-login?throwExceptionOnFailure=false", ex -> {
             ex.getMessage().setHeader(Exchange.HTTP_URI, url);

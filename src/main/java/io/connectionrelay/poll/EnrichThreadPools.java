@@ -13,15 +13,13 @@ import org.apache.camel.builder.ThreadPoolProfileBuilder;
  */
 public final class EnrichThreadPools {
 
-    public static final int DEFAULT_CONCURRENCY = 4;
-
     private EnrichThreadPools() {
     }
 
     public static void register(CamelContext context, Settings settings) {
         for (String id : settings.getList("relay.sources")) {
             String key = "relay.source." + id + ".enrich-concurrency";
-            int size = settings.getInt(key, DEFAULT_CONCURRENCY);
+            int size = settings.getInt(key);
             if (size < 1) {
                 throw Settings.invalid(key, String.valueOf(size), "a whole number of at least 1");
             }

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import io.connectionrelay.cluster.ClusterSettings;
 import io.connectionrelay.cluster.ClusteredSchedules;
 import io.connectionrelay.core.Settings;
+import io.connectionrelay.core.SettingsSchema;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.util.StringHelper;
@@ -38,7 +39,7 @@ public class SourceInstances extends RouteBuilder {
     public void configure() throws Exception {
         auths = getContext().getRegistry().findSingleByType(UpstreamAuths.class);
         Settings settings = new Settings(getContext());
-        boolean once = settings.getBoolean("relay.once", false);
+        boolean once = settings.getBoolean("relay.once");
         ClusterSettings cluster = getContext().getRegistry().lookupByNameAndType("clusterSettings", ClusterSettings.class);
         Set<String> scheduled = new TreeSet<>();
         for (String id : settings.getList("relay.sources")) {
@@ -59,7 +60,7 @@ public class SourceInstances extends RouteBuilder {
     private boolean configureSource(Settings settings, boolean once, ClusterSettings cluster, String id)
             throws Exception {
         String prefix = "relay.source." + id + ".";
-        if (!settings.getBoolean(prefix + "enabled", true)) {
+        if (!settings.getBoolean(prefix + "enabled")) {
             return false;
         }
         String vendor = settings.require(prefix + "vendor", "which vendor source " + id + " polls (crux or terminal)");
@@ -72,8 +73,8 @@ public class SourceInstances extends RouteBuilder {
         if (once) {
             return false;
         }
-        Duration period = settings.getDuration(prefix + "period", Duration.ofMinutes(5));
-        Duration delay = settings.getDuration(prefix + "initial-delay", Duration.ofSeconds(2));
+        Duration period = settings.getDuration(prefix + "period");
+        Duration delay = settings.getDuration(prefix + "initial-delay");
         from(cluster.enabled() ? clusteredSchedule(id, period) : "timer:" + id + "?period=" + period.toMillis()
                 + "&delay=" + delay.toMillis())
                 .routeId("schedule-" + id)
@@ -93,12 +94,17 @@ public class SourceInstances extends RouteBuilder {
                 + "&trigger.repeatInterval=" + period.toMillis() + "&trigger.repeatCount=-1";
     }
 
-    /** relay.source.ID.* from the files and the environment, minus secrets, keyed in camelCase. */
+    /**
+     * relay.source.ID.* from the files and the environment, and the declared ones' defaults, minus
+     * secrets, keyed in camelCase.
+     */
     static Map<String, Object> templateParameters(Settings settings, String id) {
         String prefix = "relay.source." + id + ".";
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("sourceId", id);
-        settings.keysWithPrefix(prefix).forEach(key -> {
+        Set<String> keys = new TreeSet<>(settings.keysWithPrefix(prefix));
+        keys.addAll(SettingsSchema.instanceKeys("relay.source.<name>.", id));
+        keys.forEach(key -> {
             String name = key.substring(prefix.length());
             if (!SECRET_KEYS.contains(name) && !SCHEDULE_KEYS.contains(name) && !name.contains(".")) {
                 settings.get(key).ifPresent(v -> parameters.put(StringHelper.dashToCamelCase(name), v));

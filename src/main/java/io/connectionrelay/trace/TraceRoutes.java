@@ -29,8 +29,8 @@ public class TraceRoutes extends RouteBuilder {
         Settings settings = new Settings(getContext());
         TraceStore store = getContext().getRegistry().lookupByNameAndType("traceStore", TraceStore.class);
         Clock clock = getContext().getRegistry().lookupByNameAndType("relayClock", Clock.class);
-        Duration retention = settings.getDuration("relay.trace.retention", Duration.ofDays(30));
-        Duration interval = settings.getDuration("relay.trace.prune-interval", Duration.ofHours(1));
+        Duration retention = settings.getDuration("relay.trace.retention");
+        Duration interval = settings.getDuration("relay.trace.prune-interval");
 
         // the first prune at startup, so a relay run by cron with --once prunes too
         from("timer:relay-trace-prune?delay=0&period=" + interval.toMillis()).routeId("trace-prune")
@@ -41,7 +41,7 @@ public class TraceRoutes extends RouteBuilder {
                     }
                 });
 
-        if (settings.getBoolean("camel.server.enabled", false)) {
+        if (settings.getBoolean("camel.server.enabled")) {
             Optional<String> token = settings.get(HTTP_TOKEN);
             from("platform-http:/trace/{connectionId}?httpMethodRestrict=GET").routeId("trace-http")
                     .process(e -> answer(e, store, token));

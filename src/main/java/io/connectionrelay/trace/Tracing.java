@@ -1,7 +1,6 @@
 package io.connectionrelay.trace;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -26,12 +25,12 @@ public final class Tracing {
         TraceStore store = new TraceStore(state);
         context.getRegistry().bind("traceStore", store);
         TraceWriter writer = null;
-        if (settings.getBoolean(ENABLED, true)) {
+        if (settings.getBoolean(ENABLED)) {
             writer = new TraceWriter(store,
-                    settings.getInt("relay.trace.queue-size", 20_000),
-                    settings.getInt("relay.trace.batch-size", 1_000),
-                    settings.getDuration("relay.trace.flush-interval", Duration.ofMillis(500)),
-                    settings.getDuration("relay.trace.full-queue-wait", Duration.ofSeconds(5)),
+                    settings.getInt("relay.trace.queue-size"),
+                    settings.getInt("relay.trace.batch-size"),
+                    settings.getDuration("relay.trace.flush-interval"),
+                    settings.getDuration("relay.trace.full-queue-wait"),
                     meters);
             context.addService(writer);
             context.getRegistry().bind("traceWriter", writer);

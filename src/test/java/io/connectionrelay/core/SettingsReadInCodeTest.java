@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@code {{relay.a.b}}} placeholder or {@code #property:relay.a.b} reference in routes/, config/
  * or Java, or a parameter of a source route template (every relay.source.NAME.some-key
  * reaches routes/poll/ as {@code {{someKey}}}, see SourceInstances). camel.* settings are read by
- * Camel Main from config/, so a listed one counts as read when config/ sets it.
+ * Camel Main, so a listed one counts as read when config/ sets it or it has a declared default.
  */
 class SettingsReadInCodeTest {
 
@@ -80,6 +80,11 @@ class SettingsReadInCodeTest {
             text.lines().map(l -> l.split("=", 2)[0].trim()).filter(k -> k.startsWith("camel."))
                     .filter(documented::contains).forEach(k -> read(k, file));
         }
+        // and the camel.* defaults SettingDefaults hands it; a setting another one follows by default
+        // is read wherever that one is
+        SettingsSchema.fixedDefaults().keySet().stream().filter(k -> k.startsWith("camel."))
+                .forEach(k -> read(k, Path.of(DECLARATION)));
+        SettingsSchema.SETTINGS.forEach(s -> s.follows().ifPresent(k -> read(k, Path.of(DECLARATION))));
         readFamilies();
     }
 

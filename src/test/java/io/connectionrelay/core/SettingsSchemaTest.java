@@ -7,14 +7,19 @@ import io.connectionrelay.core.SettingsSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -29,6 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SettingsSchemaTest {
 
     static final Pattern TABLE_ROW = Pattern.compile("^\\| `((?:relay|camel)\\.[^`]+)` \\|", Pattern.MULTILINE);
+    /** A row's setting and its default column. */
+    private static final Pattern DEFAULT_COLUMN = Pattern.compile(
+            "^\\| `((?:relay|camel)\\.[^`]+)` \\| `[A-Z0-9_<>]+` \\|([^|]*)\\|", Pattern.MULTILINE);
 
     @Test
     void everySettingInTheReferenceIsDeclaredAndEveryDeclaredOneIsInTheReference() throws IOException {
@@ -43,6 +51,58 @@ class SettingsSchemaTest {
     static Set<String> documented() throws IOException {
         String reference = Files.readString(Path.of("docs/settings.md"));
         return TABLE_ROW.matcher(reference).results().map(m -> m.group(1)).collect(Collectors.toSet());
+    }
+
+    /** `5m`, or `csv` (demo: `csv,webhook`): the declared default first, then what a profile sets instead. */
+    @Test
+    void theReferenceGivesEachSettingItsDeclaredDefault() throws IOException {
+        Map<String, String> columns = DEFAULT_COLUMN.matcher(Files.readString(Path.of("docs/settings.md"))).results()
+                .collect(Collectors.toMap(m -> m.group(1), m -> m.group(2).trim(), (a, b) -> a));
+
+        Set<String> seen = new HashSet<>();
+        // a setting declared twice (relay.state.jdbc-url, stricter in cluster mode) has its default on the first
+        List<SettingsSchema.Declared> firsts = SettingsSchema.SETTINGS.stream().filter(d -> seen.add(d.key())).toList();
+        for (SettingsSchema.Declared setting : firsts) {
+            String column = columns.get(setting.key());
+            String byDefault = setting.defaultValue();
+            if (byDefault == null) {
+                assertThat(column).as(setting.key() + " has no default: its column says what happens instead")
+                        .doesNotStartWith("`");
+            } else if (byDefault.isEmpty()) {
+                assertThat(column).as(setting.key() + " is empty by default").matches("|\\(.*");
+            } else {
+                String shown = "`" + setting.follows().orElse(byDefault) + "`";
+                assertThat(column).as(setting.key() + "'s default").matches(Pattern.quote(shown) + "( \\(.*\\))?");
+            }
+        }
+    }
+
+    @Test
+    void everyDefaultPassesItsOwnChecks() {
+        Map<String, SettingKind> forms = SettingForms.all();
+        for (SettingsSchema.Declared setting : SettingsSchema.SETTINGS) {
+            if (setting.defaultValue() != null && !setting.defaultValue().isEmpty() && setting.follows().isEmpty()) {
+                SettingKind form = forms.get(setting.key());
+                SettingKind kind = form == null ? setting.kind() : setting.kind().and(form);
+                assertThat(kind.problem(setting.key(), setting.defaultValue())).as(setting.key()).isEmpty();
+            }
+        }
+    }
+
+    /** config/ sets what differs from the declared default only: a copy of it there could drift apart unnoticed. */
+    @Test
+    void noConfigurationFileRepeatsADefault() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("config"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".properties")).toList()) {
+                Properties properties = new Properties();
+                try (Reader in = Files.newBufferedReader(file)) {
+                    properties.load(in);
+                }
+                properties.stringPropertyNames().forEach(key -> assertThat(SettingsSchema.defaultValue(key))
+                        .as(file + " sets " + key + " to its declared default").isNotEqualTo(
+                                Optional.of(properties.getProperty(key).trim())));
+            }
+        }
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.connectionrelay.core.SettingsSchema;
 import io.connectionrelay.support.CsvExports;
 import io.connectionrelay.support.SftpTestServer;
 import org.apache.camel.spi.CamelEvent;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SftpOutageTest extends FaultCase {
 
     static final String FOLDER = "exports";
-    /** As shipped in config/application.properties: the test follows the file. */
-    static final int SHIPPED_RETRIES = Integer.parseInt(shipped("relay.csv.sftp.retry.max-retries"));
+    /** As shipped (the declared default, which config/ does not change): the test follows it. */
+    static final int SHIPPED_RETRIES = Integer.parseInt(
+            SettingsSchema.defaultValue("relay.csv.sftp.retry.max-retries").orElseThrow());
 
     @RegisterExtension
     static SftpTestServer sftp = new SftpTestServer();
@@ -45,8 +47,8 @@ class SftpOutageTest extends FaultCase {
             throw new UncheckedIOException(e);
         }
         p.put("relay.csv.sftp.connect-timeout", "2s");
-        // the shipped retry policy (config/application.properties: 5 retries from 2s, doubling up to
-        // 1m), its first delay shortened in the documented syntax
+        // the shipped retry policy (the declared defaults: 5 retries from 2s, doubling up to 1m),
+        // its first delay shortened in the documented syntax
         p.put("relay.csv.sftp.retry.initial-delay", "20ms");
     }
 
@@ -112,16 +114,6 @@ class SftpOutageTest extends FaultCase {
         notifier.start();
         context.getManagementStrategy().addEventNotifier(notifier);
         return retries;
-    }
-
-    static String shipped(String key) {
-        Properties shipped = new Properties();
-        try (var in = Files.newBufferedReader(Path.of("config/application.properties"))) {
-            shipped.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return shipped.getProperty(key).trim();
     }
 
     interface IoAction {

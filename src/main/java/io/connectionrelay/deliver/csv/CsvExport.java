@@ -78,8 +78,8 @@ public class CsvExport implements StartupListener {
 
     /** routed: whether the routing table sends any status to csv. */
     public CsvExport(Settings settings, boolean routed) {
-        this.staging = Path.of(settings.get("relay.csv.staging-folder", "data/staging/csv"));
-        this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+        this.staging = Path.of(settings.getString("relay.csv.staging-folder"));
+        this.formulaGuard = settings.getBoolean("relay.csv.formula-guard");
         this.routed = routed;
     }
 

@@ -1,6 +1,5 @@
 package io.connectionrelay.deliver.csv;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import io.connectionrelay.core.Settings;
@@ -24,12 +23,12 @@ public class CsvTarget extends RouteBuilder {
     @Override
     public void configure() {
         Settings settings = new Settings(getContext());
-        String target = settings.get("relay.csv.target", "folder");
-        String doneFileName = settings.getBoolean("relay.csv.done-file", false) ? "${file:name}.done" : null;
+        String target = settings.getString("relay.csv.target");
+        String doneFileName = settings.getBoolean("relay.csv.done-file") ? "${file:name}.done" : null;
         String summary;
         switch (target) {
             case "folder" -> {
-                String folder = settings.get("relay.csv.folder", "data/out/csv");
+                String folder = settings.getString("relay.csv.folder");
                 var route = templatedRoute("csv-publish-folder").routeId("csv-publish").parameter("folder", folder);
                 optional(route, "doneFileName", doneFileName);
                 summary = "CSV files to folder " + folder;
@@ -46,11 +45,11 @@ public class CsvTarget extends RouteBuilder {
 
     private String sftp(Settings settings, String doneFileName) {
         String host = settings.require(SFTP + "host", "the SFTP server CSV files are uploaded to");
-        int port = settings.getInt(SFTP + "port", 22);
+        int port = settings.getInt(SFTP + "port");
         String username = settings.require(SFTP + "username", "the SFTP login");
-        String directory = settings.get(SFTP + "directory", "");
+        String directory = settings.getString(SFTP + "directory");
         Optional<String> privateKey = settings.get(SFTP + "private-key-file");
-        boolean trustAnyHost = settings.getBoolean(SFTP + "trust-any-host", false);
+        boolean trustAnyHost = settings.getBoolean(SFTP + "trust-any-host");
         String knownHosts = "";
         if (trustAnyHost) {
             LOG.warn("{}trust-any-host=true: the SFTP server's host key is NOT verified, so anyone who can intercept "
@@ -68,8 +67,8 @@ public class CsvTarget extends RouteBuilder {
                 .parameter("privateKeyFile", privateKey.orElse(""))
                 .parameter("knownHostsFile", knownHosts)
                 .parameter("strictHostKeyChecking", trustAnyHost ? "no" : "yes")
-                .parameter("connectTimeout", millis(settings, SFTP + "connect-timeout", Duration.ofSeconds(10)))
-                .parameter("soTimeout", millis(settings, SFTP + "socket-timeout", Duration.ofSeconds(60)));
+                .parameter("connectTimeout", millis(settings, SFTP + "connect-timeout"))
+                .parameter("soTimeout", millis(settings, SFTP + "socket-timeout"));
         optional(route, "doneFileName", doneFileName);
         return "CSV files to sftp://" + username + "@" + host + ":" + port + "/" + directory + ", host key "
                 + (trustAnyHost ? "NOT verified (trust-any-host)" : "checked against " + knownHosts);
@@ -82,7 +81,7 @@ public class CsvTarget extends RouteBuilder {
         }
     }
 
-    private static String millis(Settings settings, String key, Duration fallback) {
-        return String.valueOf(settings.getDuration(key, fallback).toMillis());
+    private static String millis(Settings settings, String key) {
+        return String.valueOf(settings.getDuration(key).toMillis());
     }
 }

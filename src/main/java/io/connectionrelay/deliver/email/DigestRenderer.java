@@ -68,10 +68,10 @@ public class DigestRenderer {
     private final ZoneId zone;
 
     public DigestRenderer(Settings settings, Clock clock, ZoneId zone) {
-        this.templates = Path.of(settings.get(TEMPLATES_KEY, "config/templates"));
+        this.templates = Path.of(settings.getString(TEMPLATES_KEY));
         this.from = fromAddress(settings);
-        this.attachCsv = settings.getBoolean("relay.email.attach-csv", false);
-        this.formulaGuard = settings.getBoolean("relay.csv.formula-guard", true);
+        this.attachCsv = settings.getBoolean("relay.email.attach-csv");
+        this.formulaGuard = settings.getBoolean("relay.csv.formula-guard");
         this.clock = clock;
         this.zone = zone;
     }
@@ -176,7 +176,8 @@ public class DigestRenderer {
     }
 
     private static InternetAddress fromAddress(Settings settings) {
-        String value = settings.get("relay.email.from", "connection-relay@localhost");
+        // required only when email is routed (SettingsSchema); the renderer is built either way
+        String value = settings.get("relay.email.from").orElse("connection-relay@localhost");
         FROM.check("relay.email.from", value);
         return address(value);
     }

@@ -17,12 +17,14 @@ final class DigestSmtp {
 
     static final String COMPONENT = "digest-smtp";
     static final String SECURITY_KEY = "relay.email.smtp.security";
+    /** Unset, the port follows the security: 25, 587 or 465. */
+    private static final String PORT_KEY = "relay.email.smtp.port";
 
     private DigestSmtp() {
     }
 
     static MailComponent component(Settings settings) {
-        String security = settings.get(SECURITY_KEY, "starttls").toLowerCase(Locale.ROOT);
+        String security = settings.getString(SECURITY_KEY).toLowerCase(Locale.ROOT);
         String protocol;
         int defaultPort;
         switch (security) {
@@ -40,14 +42,14 @@ final class DigestSmtp {
             }
             default -> throw Settings.invalid(SECURITY_KEY, security, "none, starttls or smtps");
         }
-        Duration connect = settings.getDuration("relay.email.smtp.connect-timeout", Duration.ofSeconds(10));
-        Duration read = settings.getDuration("relay.email.smtp.read-timeout", Duration.ofSeconds(30));
+        Duration connect = settings.getDuration("relay.email.smtp.connect-timeout");
+        Duration read = settings.getDuration("relay.email.smtp.read-timeout");
 
         MailConfiguration configuration = new MailConfiguration();
         configuration.configureProtocol(protocol);
         // the component name is not a mail protocol: keep the one chosen here
         configuration.setIgnoreUriScheme(true);
-        configuration.setPort(settings.getInt("relay.email.smtp.port", defaultPort));
+        configuration.setPort(settings.get(PORT_KEY).isPresent() ? settings.getInt(PORT_KEY) : defaultPort);
         settings.get("relay.email.smtp.username").ifPresent(configuration::setUsername);
         settings.get("relay.email.smtp.password").ifPresent(configuration::setPassword);
         configuration.setConnectionTimeout(Math.toIntExact(connect.toMillis()));

@@ -32,7 +32,7 @@ record DigestWindow(Mode mode, Duration groupWait, Duration groupInterval, Durat
     private static final Logger LOG = LoggerFactory.getLogger(DigestWindow.class);
 
     static DigestWindow of(Settings settings) {
-        String window = settings.get(WINDOW_KEY, "news");
+        String window = settings.getString(WINDOW_KEY);
         Mode mode = switch (window) {
             case "news" -> Mode.NEWS;
             case "cycle" -> {
@@ -44,29 +44,29 @@ record DigestWindow(Mode mode, Duration groupWait, Duration groupInterval, Durat
             case "cron" -> Mode.CRON;
             default -> throw Settings.invalid(WINDOW_KEY, window, "news or cron (in lower case)");
         };
-        String zoneName = settings.get(ZONE_KEY, "UTC");
+        String zoneName = settings.getString(ZONE_KEY);
         ZoneId zone;
         try {
             zone = ZoneId.of(zoneName);
         } catch (DateTimeException e) {
             throw Settings.invalid(ZONE_KEY, zoneName, "a time zone such as UTC or Europe/Berlin");
         }
-        String schedule = settings.get(SCHEDULE_KEY, "0 0 8 ? * MON-FRI");
+        String schedule = settings.getString(SCHEDULE_KEY);
         if (mode == Mode.CRON) {
             settings.require(SCHEDULE_KEY, "when digests are sent with " + WINDOW_KEY + "=cron");
             if (!CronExpression.isValidExpression(schedule)) {
                 throw Settings.invalid(SCHEDULE_KEY, schedule, "a Quartz cron expression: seconds minutes hours "
                         + "day-of-month month day-of-week, e.g. 0 0 8 ? * MON-FRI");
             }
-            if (settings.getBoolean("relay.once", false)) {
+            if (settings.getBoolean("relay.once")) {
                 LOG.warn("{}=cron in a one-shot run: connections wait in the state database until a running relay "
                         + "reaches {} ({})", WINDOW_KEY, schedule, SCHEDULE_KEY);
             }
         }
         return new DigestWindow(mode,
-                settings.getDuration("relay.email.group-wait", Duration.ofSeconds(30)),
-                settings.getDuration("relay.email.group-interval", Duration.ofMinutes(5)),
-                settings.getDuration("relay.email.repeat-interval", Duration.ofHours(24)),
+                settings.getDuration("relay.email.group-wait"),
+                settings.getDuration("relay.email.group-interval"),
+                settings.getDuration("relay.email.repeat-interval"),
                 schedule, zone);
     }
 

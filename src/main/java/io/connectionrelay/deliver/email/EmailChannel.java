@@ -34,15 +34,15 @@ public final class EmailChannel {
         DigestWindow window = DigestWindow.of(settings);
         DigestRenderer renderer = new DigestRenderer(settings, clock, window.zone());
         MailComponent smtp = DigestSmtp.component(settings);
-        String transport = settings.get(TRANSPORT_KEY, "smtp").toLowerCase(Locale.ROOT);
+        String transport = settings.getString(TRANSPORT_KEY).toLowerCase(Locale.ROOT);
         if (!transport.equals("smtp") && !transport.equals("outbox")) {
             throw Settings.invalid(TRANSPORT_KEY, transport, "smtp or outbox");
         }
-        int batch = settings.getInt(BATCH_KEY, 500);
+        int batch = settings.getInt(BATCH_KEY);
         if (batch < 1) {
             throw Settings.invalid(BATCH_KEY, Integer.toString(batch), "at least 1");
         }
-        int concurrency = settings.getInt(CONCURRENCY_KEY, 8);
+        int concurrency = settings.getInt(CONCURRENCY_KEY);
         if (concurrency < 1) {
             throw Settings.invalid(CONCURRENCY_KEY, Integer.toString(concurrency), "at least 1");
         }

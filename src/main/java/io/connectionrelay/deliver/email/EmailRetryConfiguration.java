@@ -1,6 +1,5 @@
 package io.connectionrelay.deliver.email;
 
-import java.time.Duration;
 
 import io.connectionrelay.core.DeadLetterPolicy;
 import io.connectionrelay.core.RetryDelay;
@@ -22,8 +21,8 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         Settings settings = new Settings(getContext());
-        int retries = settings.getInt("relay.email.retry.max-retries", 5);
-        String transport = settings.get("relay.email.transport", "smtp");
+        int retries = settings.getInt("relay.email.retry.max-retries");
+        String transport = settings.getString("relay.email.transport");
 
         DeadLetterPolicy deadLetter = DeadLetterPolicy.stage("deliver").channel("email")
                 .keepProperties(ConnectionTrace.DIGEST_CONNECTIONS);
@@ -31,8 +30,7 @@ public class EmailRetryConfiguration extends RouteConfigurationBuilder {
                 .onException(MessagingException.class)
                     .maximumRedeliveries(retries)
                     .redeliveryDelay(0)
-                    .onExceptionOccurred(RetryDelay.fromSettings(settings, "relay.email.retry", Duration.ofSeconds(10),
-                            Duration.ofMinutes(5)))
+                    .onExceptionOccurred(RetryDelay.fromSettings(settings, "relay.email.retry"))
                     .asyncDelayedRedelivery()
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .logRetryAttempted(true)

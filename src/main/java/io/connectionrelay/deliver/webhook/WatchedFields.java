@@ -34,7 +34,7 @@ public final class WatchedFields {
     private final List<String> paths = new ArrayList<>();
 
     public WatchedFields(Settings settings) {
-        FORM.check(KEY, settings.get(KEY, ""));
+        FORM.check(KEY, settings.getString(KEY));
         paths.add(STATUS);
         for (String path : settings.getList(KEY)) {
             if (!paths.contains(path)) {

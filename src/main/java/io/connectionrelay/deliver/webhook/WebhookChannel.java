@@ -2,7 +2,6 @@ package io.connectionrelay.deliver.webhook;
 
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -46,7 +45,7 @@ public final class WebhookChannel {
         Registry registry = context.getRegistry();
         DataSource state = registry.lookupByNameAndType("relayDataSource", DataSource.class);
         ClaimOwner owner = ClaimOwner.of(registry.lookupByNameAndType("clusterSettings", ClusterSettings.class),
-                context.getName(), settings.getDuration(IN_FLIGHT_TIMEOUT, Duration.ofMinutes(15)));
+                context.getName(), settings.getDuration(IN_FLIGHT_TIMEOUT));
         WebhookLedger ledger = new WebhookLedger(state, owner);
         JdbcMessageIdRepository deadLettered = new JdbcMessageIdRepository(state, "webhook-dead-lettered");
         // the schema is Flyway's (StateDatabase)
@@ -55,13 +54,13 @@ public final class WebhookChannel {
             context.addService(deadLettered);
             releaseOwnClaims(ledger);
         }
-        int queueSize = settings.getInt(QUEUE_SIZE, 10_000);
+        int queueSize = settings.getInt(QUEUE_SIZE);
         IdempotentRepository inFlight = MemoryIdempotentRepository
                 .memoryIdempotentRepository(Math.max(1, queueSize * subscribers.all().size()));
         Backoff backoff = new Backoff(
-                settings.getDuration("relay.webhook.retry.initial-delay", Duration.ofSeconds(1)),
+                settings.getDuration("relay.webhook.retry.initial-delay"),
                 2.0,
-                settings.getDuration("relay.webhook.retry.max-delay", Duration.ofSeconds(60)));
+                settings.getDuration("relay.webhook.retry.max-delay"));
 
         ConnectionTrace trace = registry.lookupByNameAndType("relayTrace", ConnectionTrace.class);
         registry.bind("webhookSubscribers", subscribers);

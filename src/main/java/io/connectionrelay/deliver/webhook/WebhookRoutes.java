@@ -26,7 +26,7 @@ public class WebhookRoutes extends RouteBuilder {
             LOG.warn("The routing table sends records to the webhook channel but no subscriber is configured: set "
                     + "{} (environment variable {})", WebhookSubscribers.LIST, Settings.envName(WebhookSubscribers.LIST));
         }
-        String queueSize = String.valueOf(settings.getInt(WebhookChannel.QUEUE_SIZE, 10_000));
+        String queueSize = String.valueOf(settings.getInt(WebhookChannel.QUEUE_SIZE));
         for (WebhookSubscriber subscriber : subscribers.all()) {
             String timeout = String.valueOf(subscriber.timeout().toMillis());
             templatedRoute("webhook-subscriber").routeId("webhook-" + subscriber.id())

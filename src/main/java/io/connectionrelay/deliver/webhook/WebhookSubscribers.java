@@ -2,7 +2,6 @@ package io.connectionrelay.deliver.webhook;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -36,12 +35,9 @@ public class WebhookSubscribers {
     private final Map<String, WebhookSubscriber> byId = new LinkedHashMap<>();
 
     public WebhookSubscribers(Settings settings) {
-        Duration timeout = settings.getDuration("relay.webhook.timeout", Duration.ofSeconds(10));
-        int maxRetries = settings.getInt("relay.webhook.max-retries", 5);
-        int concurrency = settings.getInt("relay.webhook.concurrency", 20);
-        IDS.check(LIST, settings.get(LIST, ""));
+        IDS.check(LIST, settings.getString(LIST));
         for (String id : settings.getList(LIST)) {
-            byId.put(id, read(settings, id, timeout, maxRetries, concurrency));
+            byId.put(id, read(settings, id));
         }
     }
 
@@ -67,8 +63,8 @@ public class WebhookSubscribers {
         return subscriber;
     }
 
-    private static WebhookSubscriber read(Settings settings, String id, Duration defaultTimeout, int defaultRetries,
-            int defaultConcurrency) {
+    /** Its timeout, max-retries and concurrency are relay.webhook.*'s unless it sets its own (SettingsSchema). */
+    private static WebhookSubscriber read(Settings settings, String id) {
         String prefix = "relay.webhook.subscriber." + id + ".";
         return new WebhookSubscriber(
                 id,
@@ -76,9 +72,9 @@ public class WebhookSubscribers {
                 signer(settings, prefix + "secret", id),
                 statuses(settings, prefix + "statuses"),
                 new LinkedHashSet<>(settings.getList(prefix + "sources")),
-                settings.getDuration(prefix + "timeout", defaultTimeout),
-                settings.getInt(prefix + "max-retries", defaultRetries),
-                settings.getInt(prefix + "concurrency", defaultConcurrency));
+                settings.getDuration(prefix + "timeout"),
+                settings.getInt(prefix + "max-retries"),
+                settings.getInt(prefix + "concurrency"));
     }
 
     private static URI url(Settings settings, String key, String id) {
@@ -104,7 +100,7 @@ public class WebhookSubscribers {
     }
 
     private static Set<CanonicalStatus> statuses(Settings settings, String key) {
-        STATUSES.check(key, settings.get(key, ""));
+        STATUSES.check(key, settings.get(key).orElse(""));
         Set<CanonicalStatus> statuses = new LinkedHashSet<>();
         settings.getList(key).forEach(name -> statuses.add(CanonicalStatus.valueOf(name.toUpperCase(Locale.ROOT))));
         return statuses;

@@ -95,8 +95,10 @@ class CsvTargetTest {
         private static String problems(Map<String, String> settings) {
             DefaultCamelContext context = new DefaultCamelContext();
             Properties properties = new Properties();
-            // a source, which every relay needs, so the CSV settings' problems are the only ones
+            // a source, which every relay needs, and every status routed to csv (by default pending goes
+            // to email, which needs settings of its own), so the CSV settings' problems are the only ones
             properties.put("relay.sources", "fleet");
+            Stream.of("active", "pending", "inactive").forEach(s -> properties.put("relay.routing." + s, "csv"));
             properties.put("relay.source.fleet.vendor", "terminal");
             properties.put("relay.source.fleet.base-url", "https://api.withterminal.com/tsp/v1");
             properties.put("relay.source.fleet.api-key", "key-123456");
