@@ -21,6 +21,7 @@ import org.apache.camel.support.CamelContextHelper;
  */
 public final class Settings {
 
+    private static final Pattern ANOTHER_SETTING = Pattern.compile("\\{\\{([a-z0-9.<>_-]+)}}");
     public static final String DURATION_FORM = "a duration with a unit, such as 200ms, 30s, 5m or 1h30m";
     /** Units are required (but for 0): a bare 20 reads as seconds to one person and milliseconds to another. */
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
@@ -43,17 +44,29 @@ public final class Settings {
      * default (relay.enrich.directory-file).
      */
     public Optional<String> get(String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .or(() -> SettingsSchema.defaultValue(key))
-                .map(String::trim)
-                .filter(v -> !v.isEmpty())
-                .map(v -> CamelContextHelper.parseText(context, v));
+        Optional<String> configured = context.getPropertiesComponent().resolveProperty(key);
+        return configured.isPresent() ? configured.flatMap(this::text) : declaredDefault(key).filter(v -> !v.isEmpty());
     }
 
     /** The value, or the declared default when it is unset or blank. */
     public String getString(String key) {
-        return get(key).or(() -> SettingsSchema.defaultValue(key).map(v -> CamelContextHelper.parseText(context, v)))
-                .orElseThrow(() -> missing(key, "it has no default"));
+        return get(key).or(() -> declaredDefault(key)).orElseThrow(() -> missing(key, "it has no default"));
+    }
+
+    /**
+     * A default that is another setting ({{relay.webhook.timeout}}, a subscriber's) is that
+     * setting's value, or its own default when that one is blank too.
+     */
+    private Optional<String> declaredDefault(String key) {
+        return SettingsSchema.defaultValue(key).map(value -> {
+            Matcher other = ANOTHER_SETTING.matcher(value);
+            return other.matches() ? getString(other.group(1)) : CamelContextHelper.parseText(context, value).trim();
+        });
+    }
+
+    private Optional<String> text(String value) {
+        return Optional.of(value.trim()).filter(v -> !v.isEmpty()).map(v -> CamelContextHelper.parseText(context, v))
+                .map(String::trim).filter(v -> !v.isEmpty());
     }
 
     public String require(String key, String why) {

@@ -112,7 +112,9 @@ public final class SettingsSchema {
 
     static final List<Declared> SETTINGS = List.of(
             // sources
-            setting("relay.sources", TEXT).required("the sources to poll, by name (crux-eu,fleet), each set up by its "
+            setting("relay.sources", SettingKind.of("source names of letters, digits, '-' and '_' (each names its "
+                    + "relay.source.NAME.* settings, routes and files)", names -> Settings.parseList(names).stream()
+                            .allMatch(name -> name.matches("[A-Za-z0-9_-]{1,64}")))).required("the sources to poll, by name (crux-eu,fleet), each set up by its "
                     + "relay.source.NAME.* settings: a relay without an enabled source has nothing to do"),
             setting("relay.source.<name>.vendor", oneOf("crux", "terminal")).when(SOURCE_ENABLED)
                     .required("which vendor source <name> polls (crux or terminal)"),

@@ -3,6 +3,7 @@ package io.connectionrelay.poll;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -107,7 +108,10 @@ public class SourceInstances extends RouteBuilder {
         keys.forEach(key -> {
             String name = key.substring(prefix.length());
             if (!SECRET_KEYS.contains(name) && !SCHEDULE_KEYS.contains(name) && !name.contains(".")) {
-                settings.get(key).ifPresent(v -> parameters.put(StringHelper.dashToCamelCase(name), v));
+                // blank is the default, as for every setting that has one
+                Optional<String> value = SettingsSchema.defaultValue(key).isPresent()
+                        ? Optional.of(settings.getString(key)) : settings.get(key);
+                value.ifPresent(v -> parameters.put(StringHelper.dashToCamelCase(name), v));
             }
         });
         return parameters;

@@ -82,6 +82,18 @@ class SettingDefaultsTest {
     }
 
     @Test
+    void aBlankSettingThatAnotherFollowsGivesItsDefaultToBoth() throws IOException {
+        Path shared = write("application.properties", "relay.webhook.timeout =", "relay.source.fleet.page-limit =");
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation("file:" + shared);
+        Settings settings = new Settings(context);
+
+        assertThat(settings.getString("relay.webhook.timeout")).isEqualTo("10s");
+        assertThat(settings.get("relay.webhook.subscriber.crm.timeout")).hasValue("10s");
+        assertThat(settings.getString("relay.source.fleet.page-limit")).isEqualTo("100");
+    }
+
+    @Test
     void anEnvironmentVariableWinsOverTheFilesAndTheDefault() throws Exception {
         Path shared = write("application.properties", "relay.email.batch-size = 7");
 

@@ -199,6 +199,21 @@ class SettingsSchemaTest {
                         + "one enabled source (every one listed has relay.source.NAME.enabled=false)");
     }
 
+    /** A dot would make relay.source.crux.eu.vendor the setting of source crux, or of crux.eu. */
+    @Test
+    void aSourceNameIsOneWord() {
+        Properties dotted = new Properties();
+        dotted.put("relay.sources", "crux.eu");
+        dotted.put("relay.source.crux.eu.vendor", "crux");
+        dotted.put("relay.source.crux.eu.base-url", "https://api.cruxconnect.com");
+        dotted.put("relay.source.crux.eu.token", "t0ken-123");
+        dotted.put("relay.routing.pending", "csv");
+
+        assertThat(SettingsSchema.problems(settings("prod", dotted), SettingForms.all())).anySatisfy(p -> assertThat(p)
+                .startsWith("Setting relay.sources (environment variable RELAY_SOURCES) is 'crux.eu' but must be "
+                        + "source names of letters, digits, '-' and '_'"));
+    }
+
     @ParameterizedTest
     @CsvSource({"200ms,200", "2s,2000", "1m,60000", "1h,3600000", "1h30m,5400000", "1d,86400000", "0s,0",
             "1m30s,90000", "0,0"})
