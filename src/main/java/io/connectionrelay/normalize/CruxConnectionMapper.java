@@ -1,9 +1,9 @@
 package io.connectionrelay.normalize;
 
 import io.connectionrelay.core.RecordMappingException;
+import static io.connectionrelay.normalize.JsonFields.connectionId;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
-import static io.connectionrelay.normalize.JsonFields.required;
 import static io.connectionrelay.normalize.JsonFields.text;
 
 import java.util.List;
@@ -39,7 +39,7 @@ public class CruxConnectionMapper implements VendorMapper {
             throw new RecordMappingException("a Crux connection must be a JSON object, got "
                     + (element == null ? "nothing" : element.getNodeType()));
         }
-        String id = required(element, "uuid", "a Crux connection");
+        String id = connectionId(element, "uuid", "a Crux connection");
         String vendorStatus = text(element, "status");
         boolean retailer = weAreRetailer.computeIfAbsent(sourceId, this::weAreRetailer);
         JsonNode ours = element.path(retailer ? "retailer" : "supplier");

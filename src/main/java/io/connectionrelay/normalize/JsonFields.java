@@ -24,10 +24,21 @@ final class JsonFields {
         return text.isEmpty() ? null : text;
     }
 
-    static String required(JsonNode node, String field, String what) {
+    /**
+     * The state database keeps connection ids of up to this many characters (history, digests,
+     * trace): a longer one would fail its whole cycle's writes, so its record is set aside alone.
+     */
+    static final int MAX_ID_LENGTH = 200;
+
+    /** The element's connection id: present, and no longer than {@link #MAX_ID_LENGTH}. */
+    static String connectionId(JsonNode node, String field, String what) {
         String value = text(node, field);
         if (value == null) {
             throw new RecordMappingException(what + " has no '" + field + "'");
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            throw new RecordMappingException(what + "'s '" + field + "' is " + value.length()
+                    + " characters long; a connection id may have at most " + MAX_ID_LENGTH);
         }
         return value;
     }

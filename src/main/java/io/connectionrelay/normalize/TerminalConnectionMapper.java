@@ -1,9 +1,9 @@
 package io.connectionrelay.normalize;
 
 import io.connectionrelay.core.RecordMappingException;
+import static io.connectionrelay.normalize.JsonFields.connectionId;
 import static io.connectionrelay.normalize.JsonFields.fullName;
 import static io.connectionrelay.normalize.JsonFields.instant;
-import static io.connectionrelay.normalize.JsonFields.required;
 import static io.connectionrelay.normalize.JsonFields.text;
 
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public class TerminalConnectionMapper implements VendorMapper {
             throw new RecordMappingException("a Terminal connection must be a JSON object, got "
                     + (connection == null ? "nothing" : connection.getNodeType()));
         }
-        String id = required(connection, "id", "a Terminal connection");
+        String id = connectionId(connection, "id", "a Terminal connection");
         String vendorStatus = text(connection, "status");
         CanonicalStatus status;
         try {

@@ -14,6 +14,15 @@ public record RoutedChunk(Instant at, String source, String cycle, List<Routed> 
     /** One record's route: its vendor status, canonical status (and the one before when it changed), its channels. */
     public record Routed(String connectionId, String vendorStatus, String status, String previousStatus,
             String channels) {
+
+        /** The most of a vendor status kept: it is the vendor's text, mapped after trimming, so of any length. */
+        static final int VENDOR_STATUS_LIMIT = 200;
+
+        public Routed {
+            if (vendorStatus != null && vendorStatus.length() > VENDOR_STATUS_LIMIT) {
+                vendorStatus = vendorStatus.substring(0, VENDOR_STATUS_LIMIT) + "…";
+            }
+        }
     }
 
     @Override

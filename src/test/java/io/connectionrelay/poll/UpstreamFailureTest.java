@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -282,10 +283,21 @@ class UpstreamFailureTest {
 
         @Test
         void anUnmappableRecordIsDeadLetteredAloneAndItsSiblingsAreDelivered() throws Exception {
+            deadLetteredAloneWhen(broken -> broken.remove("uuid"), "has no 'uuid'");
+        }
+
+        /** The state database keeps ids of up to 200 characters: a longer one must not fail its cycle's writes. */
+        @Test
+        void aRecordWhoseIdIsTooLongToKeepIsDeadLetteredAloneAndItsSiblingsAreDelivered() throws Exception {
+            deadLetteredAloneWhen(broken -> broken.put("uuid", "9".repeat(201)),
+                    "'uuid' is 201 characters long; a connection id may have at most 200");
+        }
+
+        private void deadLetteredAloneWhen(Consumer<ObjectNode> breakIt, String reason) throws Exception {
             ObjectMapper json = new ObjectMapper();
             ArrayNode connections = (ArrayNode) json.readTree(Fixtures.text("crux-connections.json"));
             ObjectNode broken = (ObjectNode) connections.get(1);
-            broken.remove("uuid");
+            breakIt.accept(broken);
             answerInTurn(status(503), okJson(json.writeValueAsString(connections)));
 
             assertThat(runOnce()).isEqualTo(1);
@@ -296,7 +308,7 @@ class UpstreamFailureTest {
             DeadLetterEntry entry = onlyDeadLetter();
             assertThat(entry.stage()).isEqualTo("normalize");
             assertThat(entry.source()).isEqualTo("crux-a");
-            assertThat(entry.error()).contains("has no 'uuid'");
+            assertThat(entry.error()).contains(reason);
             assertThat(entry.attempts()).as("the record was tried once, whatever the poll took").isEqualTo(1);
             assertThat(entry.httpStatus()).isNull();
             assertThat(json.readTree(deadLetters().payloadOf(entry).toFile())).isEqualTo(broken);
