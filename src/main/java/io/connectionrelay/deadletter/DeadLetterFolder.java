@@ -164,12 +164,14 @@ public class DeadLetterFolder implements DeadLetterStore {
             }
             return updated;
         }
-        Files.move(payload, payloadOf(occurrence.id()), StandardCopyOption.ATOMIC_MOVE);
-        writeEntry(occurrence, folder.resolve(occurrence.id() + ".json"));
+        // the index first: one naming an entry that never came is passed over by the next repeat,
+        // while an entry stored without its index would be reported as not stored
         Path index = indexOf(occurrence.fingerprint());
         Path tmp = index.resolveSibling(index.getFileName() + ".tmp");
         Files.writeString(tmp, occurrence.id());
         Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(payload, payloadOf(occurrence.id()), StandardCopyOption.ATOMIC_MOVE);
+        writeEntry(occurrence, folder.resolve(occurrence.id() + ".json"));
         return occurrence;
     }
 

@@ -355,15 +355,21 @@ public class DeadLetterTable implements DeadLetterStore {
         }
     }
 
+    /**
+     * Removes the entry a replay holds and delivered; unless the same failure happened again
+     * while it was held (insertOrCount counted it in the row): then the row stays, released, for
+     * that failure, as the folder store keeps such a repeat in an entry of its own.
+     */
     @Override
     public void remove(DeadLetterEntry entry) throws IOException {
         try (Connection connection = database.getConnection();
                 PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM relay_dead_letter WHERE id = ? AND claimed_by = ?")) {
+                        "DELETE FROM relay_dead_letter WHERE id = ? AND claimed_by = ? AND occurrences = ?")) {
             delete.setString(1, entry.id());
             delete.setString(2, claimant);
+            delete.setInt(3, entry.occurrences());
             if (delete.executeUpdate() == 0) {
-                lostClaim(entry);
+                release(entry);
             }
         } catch (SQLException e) {
             throw failed("remove " + entry.id() + " from", e);
