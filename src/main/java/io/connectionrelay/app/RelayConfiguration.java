@@ -104,7 +104,7 @@ public class RelayConfiguration implements CamelConfiguration {
                 : new DeadLetterFolder(context, settings, metrics, masker);
         deadLetters.requireWritable();
         registry.bind("relayDeadLetterHealthCheck", new DeadLetterStoreHealthCheck(deadLetters::writeProblem));
-        metrics.watchDeadLetterEntries(deadLetters::count);
+        metrics.watchDeadLetterEntries(deadLetters.location(), deadLetters::count);
         registry.bind("deadLetterStore", deadLetters);
         // each vendor's authentication, by the name relay.source.ID.vendor gives
         registry.bind("upstreamAuths", new UpstreamAuths(Map.of(

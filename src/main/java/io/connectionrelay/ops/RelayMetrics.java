@@ -80,9 +80,14 @@ public class RelayMetrics {
         registry.counter(DEAD_LETTERS_NOT_STORED, "stage", label(stage)).increment();
     }
 
-    /** [relay_dead_letter_entries] entries waiting in the dead-letter store, read at each scrape. */
-    public void watchDeadLetterEntries(Callable<Long> entries) {
+    /**
+     * [relay_dead_letter_entries{store}] entries waiting in the dead-letter store, read at each
+     * scrape. Replicas sharing one store report the same count: the store label lets an alert or
+     * a panel take each store once.
+     */
+    public void watchDeadLetterEntries(String store, Callable<Long> entries) {
         Gauge.builder("relay.dead.letter.entries", entries, RelayMetrics::callOrNaN)
+                .tag("store", store)
                 .description("Entries in the dead-letter store now; replay removes the ones that succeed")
                 // nothing else holds the method reference: a weak one would read NaN after the next GC
                 .strongReference(true)
