@@ -13,8 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -23,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.support.Fixtures;
 import io.connectionrelay.support.RelayTestSupport;
 import org.apache.camel.main.Main;
@@ -65,14 +62,7 @@ class DeadLetterReplayTest {
 
         /** --replay as a new process would run it: a fresh Camel Main over the same folders and database. */
         int replayInNewProcess(String flag, Properties changes) throws Exception {
-            Properties properties = useOverridePropertiesWithPropertiesComponent();
-            properties.putAll(changes);
-            Main main = new Main();
-            main.setPropertyPlaceholderLocations("file:config/application.properties");
-            main.setOverrideProperties(properties);
-            main.bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
-            RelayApplication.configure(main.configure());
-            return DeadLetterCommands.run(main, flag);
+            return DeadLetterCommands.run(commandProcess(changes), flag);
         }
     }
 

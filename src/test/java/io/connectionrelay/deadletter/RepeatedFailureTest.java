@@ -12,9 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.connectionrelay.app.DeadLetterCommands;
-import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.core.DeadLetter;
 import io.connectionrelay.core.RecordMappingException;
 import io.connectionrelay.support.Fixtures;
@@ -41,7 +38,6 @@ import io.connectionrelay.support.RelayTestSupport;
 import io.connectionrelay.trace.TraceEvent;
 import io.connectionrelay.trace.TraceStore;
 import io.connectionrelay.trace.TraceWriter;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -247,7 +243,7 @@ class RepeatedFailureTest extends RelayTestSupport {
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            assertThat(DeadLetterCommands.run(newProcess(new Properties()), null)).isZero();
+            assertThat(DeadLetterCommands.run(commandProcess(new Properties()), null)).isZero();
         } finally {
             System.setOut(stdout);
         }
@@ -255,19 +251,7 @@ class RepeatedFailureTest extends RelayTestSupport {
     }
 
     private int replayInNewProcess(String flag, Properties changes) throws Exception {
-        return DeadLetterCommands.run(newProcess(changes), flag);
+        return DeadLetterCommands.run(commandProcess(changes), flag);
     }
 
-    /** A fresh Camel Main over the same folders and database, as a command run beside the relay. */
-    private Main newProcess(Properties changes) {
-        Properties properties = useOverridePropertiesWithPropertiesComponent();
-        properties.put("camel.server.enabled", "false");
-        properties.putAll(changes);
-        Main main = new Main();
-        main.setPropertyPlaceholderLocations("file:config/application.properties");
-        main.setOverrideProperties(properties);
-        main.bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
-        RelayApplication.configure(main.configure());
-        return main;
-    }
 }

@@ -14,6 +14,7 @@ import io.connectionrelay.app.OneShotRun;
 import io.connectionrelay.app.RelayApplication;
 import io.connectionrelay.deadletter.DeadLetterFolder;
 import io.connectionrelay.ops.RunSummary;
+import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultRegistry;
@@ -122,6 +123,23 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
             managementPort = Http.freePort();
         }
         return managementPort;
+    }
+
+    /**
+     * A command (--dead-letters, --replay) as a new process runs it beside this relay: a fresh
+     * Camel Main on the shipped configuration over the same folders and database, with changes on
+     * top; it does not serve the management port the relay may hold.
+     */
+    protected Main commandProcess(Properties changes) {
+        Properties properties = useOverridePropertiesWithPropertiesComponent();
+        properties.put("camel.server.enabled", "false");
+        properties.putAll(changes);
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:config/application.properties");
+        main.setOverrideProperties(properties);
+        main.bind("relayClock", Clock.fixed(NOW, ZoneOffset.UTC));
+        RelayApplication.configure(main.configure());
+        return main;
     }
 
     /** Serves readiness, /observe/metrics and /trace on {@link #managementPort()}. */
