@@ -6,6 +6,7 @@ import io.connectionrelay.core.Settings;
 import io.connectionrelay.core.SettingsSchema;
 import io.connectionrelay.core.SpoolFolder;
 import io.connectionrelay.core.StateDatabase;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import io.connectionrelay.deliver.email.EmailChannel;
 import io.connectionrelay.deliver.webhook.WebhookChannel;
 import io.connectionrelay.enrich.AccountManagerDirectory;
 import io.connectionrelay.enrich.ConnectionHistory;
+import io.connectionrelay.enrich.LocalConnectionHistory;
+import io.connectionrelay.enrich.SharedConnectionHistory;
 import io.connectionrelay.enrich.RecordEnricher;
 import io.connectionrelay.normalize.DuplicateConnections;
 import io.connectionrelay.normalize.JsonArrayElements;
@@ -114,7 +117,10 @@ public class RelayConfiguration implements CamelConfiguration {
         registry.bind("duplicateConnections", new DuplicateConnections(metrics));
         registry.bind("terminalPages", new TerminalPages());
         registry.bind("terminalCurrentConnection", new TerminalCurrentConnection(settings));
-        ConnectionHistory history = new ConnectionHistory(state);
+        // one process opens an embedded H2 file: its history beside it; a shared server keeps it in its table
+        ConnectionHistory history = StateDatabase.embeddedFile(settings.getString("relay.state.jdbc-url"))
+                .<ConnectionHistory>map(file -> new LocalConnectionHistory(Path.of(file + ".history"), state))
+                .orElseGet(() -> new SharedConnectionHistory(state));
         context.addService(history);
         registry.bind("connectionHistory", history);
         registry.bind("recordEnricher", new RecordEnricher(AccountManagerDirectory.load(settings), history, clock));

@@ -1,9 +1,11 @@
 package io.connectionrelay.core;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -149,6 +151,24 @@ public final class StateDatabase implements Service {
             durable += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return durable;
+    }
+
+    /**
+     * The file of an embedded H2 database (jdbc:h2:file:PATH, or jdbc:h2: with a path), which no
+     * other process opens; empty for an in-memory database, an H2 server or PostgreSQL.
+     */
+    public static Optional<Path> embeddedFile(String url) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String location = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+        if (location.startsWith("file:")) {
+            location = location.substring("file:".length());
+        } else if (!(location.startsWith(".") || location.startsWith("/") || location.startsWith("~"))) {
+            return Optional.empty();
+        }
+        return Optional.of(location.startsWith("~") ? Path.of(System.getProperty("user.home") + location.substring(1))
+                : Path.of(location));
     }
 
     private static boolean hasOption(String url, String option) {

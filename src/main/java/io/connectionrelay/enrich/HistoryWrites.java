@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class HistoryWrites {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryWrites.class);
-    private static final String TABLE = ConnectionHistory.TABLE;
+    private static final String TABLE = SharedConnectionHistory.TABLE;
     private static final String INSERT = "INSERT INTO " + TABLE
             + " (source, connection_id, status, previous_status, status_since) VALUES (?, ?, ?, ?, ?)";
     /** Only if nobody changed it meanwhile. */

@@ -48,6 +48,7 @@ class DeadLetterReplayTest {
         protected void testProperties(Properties p) {
             cruxSource(p, crux.baseUrl());
             p.put("relay.upstream.retry.max-retries", "2");
+            shareStateDatabase(p);
         }
 
         List<Path> publishedCsv() throws IOException {

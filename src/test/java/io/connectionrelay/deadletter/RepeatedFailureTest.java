@@ -61,6 +61,7 @@ class RepeatedFailureTest extends RelayTestSupport {
         serveManagementPort(p);
         cruxSource(p, crux.baseUrl());
         p.put("relay.upstream.retry.max-retries", "0");
+        shareStateDatabase(p);
     }
 
     @Test

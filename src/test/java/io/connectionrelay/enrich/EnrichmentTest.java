@@ -11,14 +11,11 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -113,25 +110,6 @@ class EnrichmentTest extends RelayTestSupport {
         assertThat(rows.get(ZUUL).get("status")).isEqualTo("INACTIVE");
         assertThat(rows.get(ZUUL).get("days_in_status")).as("deactivated as of this cycle").isEqualTo("0");
         assertThat(rows.get(STEVENS).get("days_in_status")).isEqualTo("3069");
-    }
-
-    @Test
-    void aConnectionHistoryThatCannotBeWrittenFailsTheCycleWithTheReasonAndPublishesNothing() throws Exception {
-        crux.stubFor(get(CONNECTIONS).willReturn(okJson(payload("DEACTIVATED"))));
-        try (Connection connection = context.getRegistry().lookupByNameAndType("relayDataSource", DataSource.class)
-                .getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE relay_connection_history ADD CONSTRAINT test_refuses_inactive"
-                    + " CHECK (status <> 'INACTIVE')");
-        }
-
-        assertThat(runOnce()).as("the cycle failed").isNotZero();
-
-        Path published = dataDir().resolve("out/csv");
-        assertThat(Files.exists(published) ? Files.list(published).count() : 0).as("no CSV published").isZero();
-        assertThat(deadLetters().list()).singleElement().satisfies(entry -> {
-            assertThat(entry.stage()).isEqualTo("poll");
-            assertThat(entry.error()).contains("connection history").contains("TEST_REFUSES_INACTIVE");
-        });
     }
 
     @Test

@@ -23,7 +23,10 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Derived fields over a real (H2) state database, with the clock moved by hand. */
+/**
+ * Derived fields over the connection history in a real (H2) state database's table, with the
+ * clock moved by hand; {@link RecordEnricherOnLocalHistoryTest} runs the same over the local store.
+ */
 class RecordEnricherTest {
 
     static final Instant DAY_0 = Instant.parse("2026-11-23T12:00:00Z");
@@ -43,9 +46,13 @@ class RecordEnricherTest {
         database.dispose();
     }
 
+    ConnectionHistory history() {
+        return new SharedConnectionHistory(database);
+    }
+
     /** One cycle of one record: its history written by the cycle's end, as the pipeline's cycle-end does. */
     Derived enrichAt(Instant now, ConnectionRecord record) throws InterruptedException {
-        ConnectionHistory history = new ConnectionHistory(database);
+        ConnectionHistory history = history();
         history.start();
         try {
             CycleContext cycle = new CycleContext(record.source(), record.vendor(), "cycle-" + now, now);

@@ -142,6 +142,15 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         return main;
     }
 
+    /**
+     * A state database that every process opens, as PostgreSQL is (an in-memory H2 of this JVM
+     * stands in for it), for tests that run a {@link #commandProcess} beside the running relay: an
+     * embedded H2 file and the connection history beside it admit one process.
+     */
+    protected void shareStateDatabase(Properties properties) {
+        properties.put("relay.state.jdbc-url", "jdbc:h2:mem:" + dataDir().getFileName() + ";DB_CLOSE_DELAY=-1");
+    }
+
     /** Serves readiness, /observe/metrics and /trace on {@link #managementPort()}. */
     protected void serveManagementPort(Properties properties) {
         properties.put("camel.server.enabled", "true");

@@ -9,11 +9,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.core.ConnectionStatuses;
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
 import io.connectionrelay.record.RecordJson;
@@ -23,10 +25,12 @@ import io.connectionrelay.record.RecordJson;
  * email_digest_manager, migration V5__email_digests.sql). Every decision is
  * one statement, so that several relays sharing the database never both take it: whether a
  * record is news (a MERGE compares it with what was reported), whether a connection resolved
- * (compared with the connection history in the same database), and who sends a digest (a
+ * (a conditional UPDATE once the connection history says it left), and who sends a digest (a
  * conditional UPDATE claims the manager).
  */
 final class DigestLedger {
+
+    private static final int LEAVERS_PAGE = 500;
 
     private static final String REMEMBER = """
             MERGE INTO email_digest_connection c
@@ -41,15 +45,15 @@ final class DigestLedger {
                 manager = r.manager, state = r.state, resolved_as = NULL, record_json = r.record_json
             WHEN NOT MATCHED THEN INSERT (source, connection_id, manager, state, changed_at, record_json)
                 VALUES (r.source, r.connection_id, r.manager, r.state, r.seen_at, r.record_json)""";
-    /** The connection's status in the connection history is not one routed to email: it left. */
-    private static final String LEFT = " EXISTS (SELECT 1 FROM relay_connection_history h WHERE h.source = c.source"
-            + " AND h.connection_id = c.connection_id AND h.status NOT IN (%s))";
+    /** A page of the source's unresolved connections, in key order after the last one of the page before. */
+    private static final String UNRESOLVED = "SELECT connection_id FROM email_digest_connection"
+            + " WHERE source = ? AND state <> 'RESOLVED' AND connection_id > ? ORDER BY connection_id LIMIT "
+            + LEAVERS_PAGE;
     /** A connection that leaves before any digest listed it is nothing to tell. */
-    private static final String FORGET_UNREPORTED = "DELETE FROM email_digest_connection c"
-            + " WHERE c.source = ? AND c.reported_state IS NULL AND c.state <> 'RESOLVED' AND" + LEFT;
-    private static final String RESOLVE = "UPDATE email_digest_connection c SET state = 'RESOLVED', changed_at = ?,"
-            + " resolved_as = (SELECT h.status FROM relay_connection_history h WHERE h.source = c.source"
-            + " AND h.connection_id = c.connection_id) WHERE c.source = ? AND c.state <> 'RESOLVED' AND" + LEFT;
+    private static final String FORGET_UNREPORTED = "DELETE FROM email_digest_connection WHERE source = ?"
+            + " AND connection_id = ? AND reported_state IS NULL AND state <> 'RESOLVED'";
+    private static final String RESOLVE = "UPDATE email_digest_connection SET state = 'RESOLVED', changed_at = ?,"
+            + " resolved_as = ? WHERE source = ? AND connection_id = ? AND state <> 'RESOLVED'";
     private static final String GROUPS = """
             SELECT c.manager,
                    MIN(CASE WHEN c.reported_state IS NULL OR c.reported_state <> c.state THEN c.changed_at END),
@@ -83,9 +87,11 @@ final class DigestLedger {
     }
 
     private final DataSource database;
+    private final ConnectionStatuses statuses;
 
-    DigestLedger(DataSource database) {
+    DigestLedger(DataSource database, ConnectionStatuses statuses) {
         this.database = database;
+        this.statuses = statuses;
     }
 
     /**
@@ -115,24 +121,72 @@ final class DigestLedger {
     }
 
     /**
-     * The source's connections whose status (in the connection history, which its cycle has just
+     * The source's connections whose status in the connection history (which its cycle has just
      * brought up to date) is no longer one routed to email have resolved: listed ones become news
-     * to report once, never-listed ones are forgotten.
+     * to report once, never-listed ones are forgotten. A page of them at a time, each page one
+     * transaction; the conditions make a second relay doing the same at once change nothing.
      */
     void resolveLeavers(String source, Collection<CanonicalStatus> routed, Instant now) throws SQLException {
         // email routed for every status (nothing can leave) or none (the channel is off)
         if (routed.isEmpty() || routed.size() == CanonicalStatus.values().length) {
             return;
         }
-        String statuses = routed.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
-        try (Connection connection = database.getConnection();
-             PreparedStatement forget = connection.prepareStatement(FORGET_UNREPORTED.formatted(statuses));
-             PreparedStatement resolve = connection.prepareStatement(RESOLVE.formatted(statuses))) {
-            forget.setString(1, source);
-            forget.executeUpdate();
-            resolve.setObject(1, utc(now));
-            resolve.setString(2, source);
-            resolve.executeUpdate();
+        try (Connection connection = database.getConnection()) {
+            String after = "";
+            for (List<String> page = unresolved(connection, source, after); !page.isEmpty();
+                    page = unresolved(connection, source, after)) {
+                Map<String, CanonicalStatus> left = new LinkedHashMap<>();
+                statuses.current(source, page).forEach((id, status) -> {
+                    if (!routed.contains(status)) {
+                        left.put(id, status);
+                    }
+                });
+                resolve(connection, source, left, now);
+                after = page.get(page.size() - 1);
+            }
+        }
+    }
+
+    private static List<String> unresolved(Connection connection, String source, String after) throws SQLException {
+        List<String> ids = new ArrayList<>(LEAVERS_PAGE);
+        try (PreparedStatement select = connection.prepareStatement(UNRESOLVED)) {
+            select.setString(1, source);
+            select.setString(2, after);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    ids.add(row.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static void resolve(Connection connection, String source, Map<String, CanonicalStatus> left, Instant now)
+            throws SQLException {
+        if (left.isEmpty()) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try (PreparedStatement forget = connection.prepareStatement(FORGET_UNREPORTED);
+             PreparedStatement resolve = connection.prepareStatement(RESOLVE)) {
+            for (Map.Entry<String, CanonicalStatus> leaver : left.entrySet()) {
+                forget.setString(1, source);
+                forget.setString(2, leaver.getKey());
+                forget.addBatch();
+                resolve.setObject(1, utc(now));
+                resolve.setString(2, leaver.getValue().name());
+                resolve.setString(3, source);
+                resolve.setString(4, leaver.getKey());
+                resolve.addBatch();
+            }
+            forget.executeBatch();
+            resolve.executeBatch();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

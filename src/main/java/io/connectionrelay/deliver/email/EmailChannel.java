@@ -7,6 +7,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.connectionrelay.core.ConnectionStatuses;
 import io.connectionrelay.core.RoutingTable;
 import io.connectionrelay.core.Settings;
 import io.connectionrelay.record.CanonicalStatus;
@@ -61,7 +62,8 @@ public final class EmailChannel {
             LOG.info("Digests go out on {} in {}; next at {}", window.schedule(), window.zone(),
                     window.nextScheduled(clock.instant()).atZone(window.zone()));
         }
-        DigestLedger ledger = new DigestLedger(registry.lookupByNameAndType("relayDataSource", DataSource.class));
+        DigestLedger ledger = new DigestLedger(registry.lookupByNameAndType("relayDataSource", DataSource.class),
+                registry.findSingleByType(ConnectionStatuses.class));
         registry.bind("digestDispatch", new DigestDispatch(ledger, window, routed, clock));
         registry.bind("oneShotCycles", new OneShotCycles());
         // a batch completes on the thread that completed it (the aggregator's default is a thread
