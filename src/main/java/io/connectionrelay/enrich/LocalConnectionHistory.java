@@ -23,6 +23,8 @@ import javax.sql.DataSource;
 
 import io.connectionrelay.record.CanonicalStatus;
 import io.connectionrelay.record.ConnectionRecord;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -70,8 +72,10 @@ public class LocalConnectionHistory implements ConnectionHistory {
         try {
             RocksDB.loadLibrary();
             Files.createDirectories(folder.toAbsolutePath().getParent());
+            // a first-seen connection is a miss: the filter answers it without reading the files
             options = new Options().setCreateIfMissing(true).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setKeepLogFileNum(2);
+                    .setKeepLogFileNum(2).setTableFormatConfig(new BlockBasedTableConfig()
+                            .setFilterPolicy(new BloomFilter(10)));
             store = RocksDB.open(options, folder.toString());
         } catch (RocksDBException | IOException e) {
             stop();

@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -51,6 +52,8 @@ public class TraceWriter implements Service {
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong settled = new AtomicLong();
     private final AtomicBoolean dropLogged = new AtomicBoolean();
+    /** Readers waiting for what was recorded so far: the part batch goes at once rather than after the interval. */
+    private final AtomicInteger awaiting = new AtomicInteger();
     private volatile boolean databaseRefuses;
     private volatile boolean running;
     private Thread thread;
@@ -102,13 +105,18 @@ public class TraceWriter implements Service {
     public boolean awaitWritten(Duration timeout) throws InterruptedException {
         long target = enqueued.get();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (settled.get() < target) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        awaiting.incrementAndGet();
+        try {
+            while (settled.get() < target) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(10);
             }
-            Thread.sleep(10);
+            return true;
+        } finally {
+            awaiting.decrementAndGet();
         }
-        return true;
     }
 
     @Override
@@ -160,7 +168,8 @@ public class TraceWriter implements Service {
                 if (firstTaken == 0) {
                     firstTaken = System.nanoTime();
                 }
-                if (events >= batchSize || System.nanoTime() - firstTaken >= flushInterval.toNanos() || !running) {
+                if (events >= batchSize || System.nanoTime() - firstTaken >= flushInterval.toNanos() || !running
+                        || awaiting.get() > 0) {
                     write(batch);
                     batch.clear();
                     events = 0;
