@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -19,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's durable state (digest windows, webhook delivery ledger, connection history) lives in
- * one JDBC database: an embedded H2 file by default, PostgreSQL when several instances must share
+ * The relay's durable state (digest windows, webhook delivery ledger, the trace; the connection
+ * history too, unless it is an embedded H2 file, see enrich/LocalConnectionHistory) lives in one
+ * JDBC database: an embedded H2 file by default, PostgreSQL when several instances must share
  * it (relay.state.jdbc-url=jdbc:postgresql://...). Either way through one connection pool
  * (relay.state.pool-size), since the webhook ledger and the digest store each take a connection
  * per operation; Camel closes the pool, and with it an H2 file, when the relay stops.
@@ -59,6 +61,9 @@ public final class StateDatabase implements Service {
     private static final String URL_KEY = "relay.state.jdbc-url";
     /** The advisory lock replicas take turns on while they migrate ("relay" in ASCII). */
     private static final long MIGRATION_LOCK = 0x72656c6179L;
+    /** H2's file systems that keep a database in a local file (memFS:, zip:, tcp: and the like do not). */
+    private static final Pattern LOCAL_FILE_SYSTEM = Pattern.compile("(?i)^(file|async|nio|niomapped|split|retry):");
+    private static final Pattern AUTO_SERVER = Pattern.compile("(?i);\\s*AUTO_SERVER\\s*=\\s*TRUE");
 
     private final HikariDataSource pool;
 
@@ -161,17 +166,21 @@ public final class StateDatabase implements Service {
     }
 
     /**
-     * The file of an embedded H2 database (jdbc:h2:file:PATH, or jdbc:h2: with a path), which no
-     * other process opens; empty for an in-memory database, an H2 server or PostgreSQL.
+     * The file of an embedded H2 database (jdbc:h2:file:PATH, jdbc:h2:PATH, or a file system
+     * prefix such as async: or nio: before the path), which no other process opens; empty for an
+     * in-memory database, an H2 server, a database opened with AUTO_SERVER (other processes join
+     * it), or PostgreSQL.
      */
     public static Optional<Path> embeddedFile(String url) {
-        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") || AUTO_SERVER.matcher(url).find()) {
             return Optional.empty();
         }
         String location = url.substring("jdbc:h2:".length()).split(";", 2)[0];
-        if (location.startsWith("file:")) {
-            location = location.substring("file:".length());
-        } else if (!(location.startsWith(".") || location.startsWith("/") || location.startsWith("~"))) {
+        for (Matcher prefix = LOCAL_FILE_SYSTEM.matcher(location); prefix.find();
+                prefix = LOCAL_FILE_SYSTEM.matcher(location)) {
+            location = location.substring(prefix.end());
+        }
+        if (!(location.startsWith(".") || location.startsWith("/") || location.startsWith("~"))) {
             return Optional.empty();
         }
         return Optional.of(location.startsWith("~") ? Path.of(System.getProperty("user.home") + location.substring(1))

@@ -54,13 +54,11 @@ final class HistoryWrites {
     private static final int QUEUED_CHUNKS = 4;
     private static final int TRIES = 3;
     /**
-     * An embedded H2 rewrites every page a commit dirtied, and a first cycle's random keys dirty
-     * pages all over the table: at 1M records, commits of 20,000 rows or 1 s cost the writer and
-     * H2's file threads about a third more CPU than these. Until its commit a group is held here
-     * (about 30 MB at this size) for the reconcile.
+     * A shared database (PostgreSQL) holds a group's row locks until its commit, and replicas wait
+     * on them: groups of 20,000 rows or 1 s. Until its commit a group is held here for the reconcile.
      */
-    private static final int COMMIT_ROWS = 200_000;
-    private static final Duration COMMIT_AFTER = Duration.ofSeconds(10);
+    private static final int COMMIT_ROWS = 20_000;
+    private static final Duration COMMIT_AFTER = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
@@ -170,8 +168,7 @@ final class HistoryWrites {
 
     /**
      * Writes each chunk as it comes but commits a group of them, once it holds COMMIT_ROWS
-     * changes, is COMMIT_AFTER old, or a flush waits: an embedded H2 (WRITE_DELAY=0) writes every
-     * page the commit dirtied, so a commit per chunk cost more than the inserts themselves.
+     * changes, is COMMIT_AFTER old, or a flush waits: a commit per chunk cost more than the inserts.
      */
     private void writeUntilStopped() {
         List<Chunk> open = new ArrayList<>();

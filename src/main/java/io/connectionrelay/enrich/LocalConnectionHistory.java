@@ -1,6 +1,7 @@
 package io.connectionrelay.enrich;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -26,6 +25,7 @@ import io.connectionrelay.record.ConnectionRecord;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -41,22 +41,26 @@ import org.slf4j.LoggerFactory;
  * embedded H2 spent about 80 µs of CPU per first-seen connection on its table (the row, its key
  * index, the transaction's undo log, compiling all of that), which made a first cycle's 100,000
  * inserts cost more than the rest of the pipeline together. A cycle's end syncs the write-ahead
- * log to disk.
+ * log to disk. Off the heap it holds two write buffers of 16 MB and a 16 MB block cache.
  * <p>
- * A chunk's read, decision and write are one step under a lock, so a replay cycle and a scheduled
- * cycle that see the same connection at once cannot both take it for unchanged from the same
- * status. Rows an earlier version kept in the state database's table move here when the folder is
- * first created.
+ * Every call is one step under the instance's lock: a replay cycle and a scheduled cycle that
+ * see the same connection at once cannot both take it for unchanged from the same status, and a
+ * stop waits for the chunk in hand (RocksDB's handle must not close under a call). Rows that an
+ * earlier version kept in the state database's table move here at start, without replacing what
+ * the folder already holds, and then leave the table.
  */
 public class LocalConnectionHistory implements ConnectionHistory {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalConnectionHistory.class);
     private static final String TABLE_ROWS = "SELECT source, connection_id, status, previous_status, status_since FROM "
             + SharedConnectionHistory.TABLE;
-    private static final int IMPORT_BATCH = 10_000;
+    private static final int MOVE_BATCH = 10_000;
+    private static final long WRITE_BUFFER_BYTES = 16L << 20;
+    private static final long BLOCK_CACHE_BYTES = 16L << 20;
 
     private final Path folder;
     private final DataSource database;
+    private LRUCache blockCache;
     private Options options;
     private RocksDB store;
 
@@ -67,29 +71,29 @@ public class LocalConnectionHistory implements ConnectionHistory {
     }
 
     @Override
-    public void start() {
-        boolean fresh = !Files.exists(folder);
+    public synchronized void start() {
         try {
             RocksDB.loadLibrary();
             Files.createDirectories(folder.toAbsolutePath().getParent());
+            blockCache = new LRUCache(BLOCK_CACHE_BYTES);
             // a first-seen connection is a miss: the filter answers it without reading the files
             options = new Options().setCreateIfMissing(true).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setKeepLogFileNum(2).setTableFormatConfig(new BlockBasedTableConfig()
-                            .setFilterPolicy(new BloomFilter(10)));
+                    .setKeepLogFileNum(2).setWriteBufferSize(WRITE_BUFFER_BYTES).setMaxWriteBufferNumber(2)
+                    .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache)
+                            .setCacheIndexAndFilterBlocks(true).setFilterPolicy(new BloomFilter(10)));
             store = RocksDB.open(options, folder.toString());
-        } catch (RocksDBException | IOException e) {
+        } catch (RocksDBException | IOException | RuntimeException | UnsatisfiedLinkError e) {
             stop();
+            // not chained: the startup report prints the innermost message, and this one names the setting
             throw new IllegalStateException("The connection history at " + folder + " (beside the H2 file of "
-                    + "relay.state.jdbc-url) cannot be opened" + (isLocked(e) ? ": another process has it open (one "
-                    + "relay per embedded state database)" : ": " + e.getMessage()), e);
+                    + "relay.state.jdbc-url, RELAY_STATE_JDBC_URL) cannot be opened: " + (isLocked(e)
+                    ? "another process has it open (one relay per embedded state database)" : e.getMessage()));
         }
-        if (fresh) {
-            moveTableRows();
-        }
+        moveTableRows();
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         if (store != null) {
             store.close();
             store = null;
@@ -98,6 +102,10 @@ public class LocalConnectionHistory implements ConnectionHistory {
             options.close();
             options = null;
         }
+        if (blockCache != null) {
+            blockCache.close();
+            blockCache = null;
+        }
     }
 
     @Override
@@ -105,36 +113,37 @@ public class LocalConnectionHistory implements ConnectionHistory {
         if (chunk.isEmpty()) {
             return List.of();
         }
+        RocksDB open = open();
         List<byte[]> keys = new ArrayList<>(chunk.size());
         chunk.forEach(record -> keys.add(key(record.source(), record.connectionId())));
         try (WriteBatch changes = new WriteBatch(); WriteOptions write = new WriteOptions()) {
-            List<byte[]> values = store.multiGetAsList(keys);
+            List<byte[]> values = open.multiGetAsList(keys);
             // a connection twice in one chunk (a replay's) sees its own first observation
             Map<String, KnownStatus> seenInChunk = new HashMap<>();
             List<StatusHistory> histories = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 ConnectionRecord record = chunk.get(i);
-                KnownStatus known = seenInChunk.containsKey(record.connectionId())
-                        ? seenInChunk.get(record.connectionId()) : decode(values.get(i));
+                String seenKey = record.source() + '/' + record.connectionId();
+                KnownStatus known = seenInChunk.containsKey(seenKey) ? seenInChunk.get(seenKey) : decode(values.get(i));
                 KnownStatus next = known == null ? KnownStatus.firstSight(record, now) : known.seen(record.status(), now);
                 if (next != known) {
                     changes.put(keys.get(i), encode(next));
-                    seenInChunk.put(record.connectionId(), next);
+                    seenInChunk.put(seenKey, next);
                 }
                 histories.add(next.history());
             }
-            store.write(write, changes);
+            open.write(write, changes);
             return histories;
-        } catch (RocksDBException e) {
+        } catch (RocksDBException | RuntimeException e) {
             throw new IllegalStateException("Connection history for " + chunk.size() + " record(s) of "
                     + chunk.get(0).source() + " could not be read or written in " + folder + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public void flush(String cycle) {
+    public synchronized void flush(String cycle) {
         try {
-            store.flushWal(true);
+            open().flushWal(true);
         } catch (RocksDBException e) {
             throw new IllegalStateException("The connection history of cycle " + cycle + " could not be written to disk "
                     + "in " + folder + ", so the next cycle would misjudge those connections' statuses: "
@@ -143,12 +152,13 @@ public class LocalConnectionHistory implements ConnectionHistory {
     }
 
     @Override
-    public Map<String, CanonicalStatus> current(String source, Collection<String> connectionIds) {
+    public synchronized Map<String, CanonicalStatus> current(String source, Collection<String> connectionIds) {
+        RocksDB open = open();
         List<String> ids = List.copyOf(connectionIds);
         List<byte[]> keys = new ArrayList<>(ids.size());
         ids.forEach(id -> keys.add(key(source, id)));
         try {
-            List<byte[]> values = store.multiGetAsList(keys);
+            List<byte[]> values = open.multiGetAsList(keys);
             Map<String, CanonicalStatus> statuses = new HashMap<>();
             for (int i = 0; i < ids.size(); i++) {
                 KnownStatus known = decode(values.get(i));
@@ -157,15 +167,30 @@ public class LocalConnectionHistory implements ConnectionHistory {
                 }
             }
             return statuses;
-        } catch (RocksDBException e) {
+        } catch (RocksDBException | RuntimeException e) {
             throw new IllegalStateException("The connection history of " + source + " could not be read in " + folder
                     + ": " + e.getMessage(), e);
         }
     }
 
-    /** Source names are one word ([A-Za-z0-9_-]), so the first slash ends it. */
+    private RocksDB open() {
+        if (store == null) {
+            throw new IllegalStateException("The connection history at " + folder + " is closed: the relay is stopping");
+        }
+        return store;
+    }
+
+    /**
+     * Source, slash, id, each char as its two bytes: UTF-8 would turn a lone surrogate (a valid
+     * JSON escape) into '?', and two ids differing there into one key.
+     */
     private static byte[] key(String source, String connectionId) {
-        return (source + '/' + connectionId).getBytes(StandardCharsets.UTF_8);
+        String key = source + '/' + connectionId;
+        ByteBuffer bytes = ByteBuffer.allocate(2 * key.length());
+        for (int i = 0; i < key.length(); i++) {
+            bytes.putChar(key.charAt(i));
+        }
+        return bytes.array();
     }
 
     private static byte[] encode(KnownStatus known) {
@@ -184,60 +209,71 @@ public class LocalConnectionHistory implements ConnectionHistory {
     }
 
     /**
-     * An earlier version kept the history in the state database's table: its rows move here, then
-     * leave the table. A failure leaves no folder behind, so the next start moves them again.
+     * An earlier version kept the history in the state database's table: whatever rows it holds
+     * move here (a connection the folder already knows keeps what the folder says, so a move cut
+     * short by a kill is finished at the next start), then leave the table.
      */
     private void moveTableRows() {
         long moved = 0;
-        try (Connection connection = database.getConnection();
-             PreparedStatement select = connection.prepareStatement(TABLE_ROWS)) {
-            select.setFetchSize(IMPORT_BATCH);
-            try (ResultSet row = select.executeQuery(); WriteOptions write = new WriteOptions()) {
-                WriteBatch batch = new WriteBatch();
-                try {
+        try (Connection connection = database.getConnection()) {
+            try (Statement statement = connection.createStatement();
+                 ResultSet any = statement.executeQuery("SELECT 1 FROM " + SharedConnectionHistory.TABLE + " LIMIT 1")) {
+                if (!any.next()) {
+                    return;
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(TABLE_ROWS)) {
+                select.setFetchSize(MOVE_BATCH);
+                try (ResultSet row = select.executeQuery()) {
+                    List<byte[]> keys = new ArrayList<>(MOVE_BATCH);
+                    List<byte[]> values = new ArrayList<>(MOVE_BATCH);
                     while (row.next()) {
                         String previous = row.getString(4);
-                        batch.put(key(row.getString(1), row.getString(2)), encode(new KnownStatus(
-                                CanonicalStatus.valueOf(row.getString(3)),
+                        keys.add(key(row.getString(1), row.getString(2)));
+                        values.add(encode(new KnownStatus(CanonicalStatus.valueOf(row.getString(3)),
                                 previous == null ? null : CanonicalStatus.valueOf(previous),
                                 row.getObject(5, OffsetDateTime.class).toInstant())));
-                        if (++moved % IMPORT_BATCH == 0) {
-                            store.write(write, batch);
-                            batch.close();
-                            batch = new WriteBatch();
+                        if (keys.size() == MOVE_BATCH) {
+                            moved += putAbsent(keys, values);
                         }
                     }
-                    store.write(write, batch);
-                } finally {
-                    batch.close();
+                    moved += putAbsent(keys, values);
                 }
             }
-            if (moved > 0) {
-                store.flushWal(true);
-                try (Statement delete = connection.createStatement()) {
-                    delete.executeUpdate("DELETE FROM " + SharedConnectionHistory.TABLE);
-                }
-                LOG.info("Moved the connection history of {} connection(s) from the state database to {}", moved, folder);
+            store.flushWal(true);
+            try (Statement truncate = connection.createStatement()) {
+                truncate.executeUpdate("TRUNCATE TABLE " + SharedConnectionHistory.TABLE);
             }
+            LOG.info("Moved the connection history of {} connection(s) from the state database to {}", moved, folder);
         } catch (SQLException | RocksDBException | RuntimeException e) {
             stop();
-            deleteFolder();
             throw new IllegalStateException("The connection history in the state database could not be moved to "
-                    + folder + ": " + e.getMessage(), e);
+                    + folder + " (it is moved again at the next start): " + e.getMessage(), e);
         }
     }
 
-    private void deleteFolder() {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
+    /** Writes the pairs whose key the store does not hold yet, and empties both lists. */
+    private int putAbsent(List<byte[]> keys, List<byte[]> values) throws RocksDBException {
+        int put = 0;
+        List<byte[]> held = store.multiGetAsList(keys);
+        try (WriteBatch batch = new WriteBatch(); WriteOptions write = new WriteOptions()) {
+            for (int i = 0; i < keys.size(); i++) {
+                if (held.get(i) == null) {
+                    batch.put(keys.get(i), values.get(i));
+                    put++;
+                }
             }
-        } catch (IOException e) {
-            LOG.error("Could not delete {} after a failed move: delete it before the next start", folder, e);
+            store.write(write, batch);
         }
+        keys.clear();
+        values.clear();
+        return put;
     }
 
-    private static boolean isLocked(Exception e) {
-        return e.getMessage() != null && e.getMessage().contains("lock");
+    /** RocksDB's words for a LOCK file another process (or this one) holds; a refused permission is not one. */
+    private static boolean isLocked(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("lock hold by current process") || message.contains("Resource temporarily unavailable")
+                || message.contains("No locks available");
     }
 }

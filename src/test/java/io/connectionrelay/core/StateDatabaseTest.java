@@ -92,4 +92,17 @@ class StateDatabaseTest {
             }
         }
     }
+
+    @Test
+    void theConnectionHistoryGoesBesideAnEmbeddedFileOnlyWhenNoOtherProcessCanOpenIt() {
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:file:./data/state/relay")).contains(Path.of("./data/state/relay"));
+        assertThat(StateDatabase.embeddedFile("JDBC:H2:FILE:/var/relay;WRITE_DELAY=0")).contains(Path.of("/var/relay"));
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:async:/var/relay")).contains(Path.of("/var/relay"));
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:nio:./relay")).contains(Path.of("./relay"));
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:/var/relay")).contains(Path.of("/var/relay"));
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:file:/var/relay;AUTO_SERVER=TRUE")).as("others join it").isEmpty();
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:mem:relay;DB_CLOSE_DELAY=-1")).isEmpty();
+        assertThat(StateDatabase.embeddedFile("jdbc:h2:tcp://db:9092/relay")).isEmpty();
+        assertThat(StateDatabase.embeddedFile("jdbc:postgresql://db/relay")).isEmpty();
+    }
 }

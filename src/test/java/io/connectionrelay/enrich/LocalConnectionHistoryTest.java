@@ -12,8 +12,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.connectionrelay.core.StateDatabase;
 import io.connectionrelay.enrich.ConnectionHistory.StatusHistory;
@@ -68,8 +71,8 @@ class LocalConnectionHistoryTest {
             assertThat(seen.get(1)).as("unchanged: since first seen")
                     .isEqualTo(new StatusHistory(null, EARLIER));
             assertThat(second.current("crux-a", List.of(hostile.connectionId(), "b", "never-seen")))
-                    .containsOnly(java.util.Map.entry(hostile.connectionId(), CanonicalStatus.INACTIVE),
-                            java.util.Map.entry("b", CanonicalStatus.PENDING));
+                    .containsOnly(Map.entry(hostile.connectionId(), CanonicalStatus.INACTIVE),
+                            Map.entry("b", CanonicalStatus.PENDING));
             assertThat(second.current("other-source", List.of("b"))).isEmpty();
         } finally {
             second.stop();
@@ -77,17 +80,8 @@ class LocalConnectionHistoryTest {
     }
 
     @Test
-    void rowsAnEarlierVersionKeptInTheTableMoveHereOnceAndLeaveTheTable() throws Exception {
-        try (Connection connection = database.getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO relay_connection_history"
-                     + " (source, connection_id, status, previous_status, status_since) VALUES (?, ?, ?, ?, ?)")) {
-            insert.setString(1, "crux-a");
-            insert.setString(2, "a");
-            insert.setString(3, "INACTIVE");
-            insert.setString(4, "ACTIVE");
-            insert.setObject(5, OffsetDateTime.ofInstant(EARLIER, ZoneOffset.UTC));
-            insert.executeUpdate();
-        }
+    void rowsAnEarlierVersionKeptInTheTableMoveHereAndLeaveTheTable() throws Exception {
+        insertTableRow("a", "INACTIVE", "ACTIVE");
 
         LocalConnectionHistory history = open();
         try {
@@ -104,7 +98,8 @@ class LocalConnectionHistoryTest {
         LocalConnectionHistory first = open();
         try {
             assertThatThrownBy(this::open).hasMessageContaining(data.resolve("relay.history").toString())
-                    .hasMessageContaining("another process has it open");
+                    .hasMessageContaining("another process has it open").hasMessageContaining("RELAY_STATE_JDBC_URL")
+                    .as("the startup report prints the innermost message").hasNoCause();
         } finally {
             first.stop();
         }
@@ -117,6 +112,80 @@ class LocalConnectionHistoryTest {
 
         assertThatThrownBy(history::start).hasMessageContaining(data.resolve("file/relay.history").toString())
                 .hasMessageContaining("cannot be opened");
+    }
+
+    @Test
+    void aMoveCutShortByAKillIsFinishedAtTheNextStartWithoutUndoingWhatTheFolderKnows() throws Exception {
+        insertTableRow("moved", "INACTIVE", "ACTIVE");
+        insertTableRow("known", "ACTIVE", null);
+        LocalConnectionHistory earlier = open();
+        earlier.observe("c0", List.of(connection("known", CanonicalStatus.PENDING)), NOW);
+        earlier.flush("c0");
+        earlier.stop();
+        // as if killed after the folder took its rows and before the table let them go
+        insertTableRow("moved", "INACTIVE", "ACTIVE");
+        insertTableRow("known", "ACTIVE", null);
+
+        LocalConnectionHistory history = open();
+        try {
+            assertThat(history.current("crux-a", List.of("moved", "known")))
+                    .containsOnly(Map.entry("moved", CanonicalStatus.INACTIVE), Map.entry("known", CanonicalStatus.PENDING));
+        } finally {
+            history.stop();
+        }
+        assertThat(tableRows()).isZero();
+    }
+
+    @Test
+    void idsThatDifferOnlyInALoneSurrogateKeepTheirOwnHistory() {
+        LocalConnectionHistory history = open();
+        try {
+            history.observe("c1", List.of(connection("x\uD800", CanonicalStatus.ACTIVE)), EARLIER);
+            assertThat(history.observe("c2", List.of(connection("x\uD801", CanonicalStatus.INACTIVE)), NOW))
+                    .as("first sight").containsExactly(new StatusHistory(null, NOW));
+        } finally {
+            history.stop();
+        }
+    }
+
+    @Test
+    void aStopWaitsForTheChunkInHandAndLaterCallsSayTheHistoryIsClosed() throws Exception {
+        LocalConnectionHistory history = open();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread enrich = new Thread(() -> {
+            try {
+                for (int c = 0; ; c++) {
+                    List<ConnectionRecord> chunk = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        chunk.add(connection("id-" + c + "-" + i, CanonicalStatus.ACTIVE));
+                    }
+                    history.observe("c", chunk, NOW);
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        enrich.start();
+        Thread.sleep(100);
+        history.stop();
+        enrich.join(10_000);
+
+        assertThat(failure.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(data.resolve("relay.history").toString()).hasMessageContaining("closed");
+        assertThatThrownBy(() -> history.current("crux-a", List.of("a"))).hasMessageContaining("closed");
+    }
+
+    private void insertTableRow(String id, String status, String previous) throws Exception {
+        try (Connection connection = database.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO relay_connection_history"
+                     + " (source, connection_id, status, previous_status, status_since) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, "crux-a");
+            insert.setString(2, id);
+            insert.setString(3, status);
+            insert.setString(4, previous);
+            insert.setObject(5, OffsetDateTime.ofInstant(EARLIER, ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
     }
 
     private long tableRows() throws Exception {

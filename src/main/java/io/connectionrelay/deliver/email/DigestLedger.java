@@ -23,7 +23,7 @@ import io.connectionrelay.record.RecordJson;
 /**
  * What each manager was told, in the state database (tables email_digest_connection and
  * email_digest_manager, migration V5__email_digests.sql). Every decision is
- * one statement, so that several relays sharing the database never both take it: whether a
+ * conditional SQL, so that several relays sharing the database never both take it: whether a
  * record is news (a MERGE compares it with what was reported), whether a connection resolved
  * (a conditional UPDATE once the connection history says it left), and who sends a digest (a
  * conditional UPDATE claims the manager).
@@ -46,14 +46,15 @@ final class DigestLedger {
             WHEN NOT MATCHED THEN INSERT (source, connection_id, manager, state, changed_at, record_json)
                 VALUES (r.source, r.connection_id, r.manager, r.state, r.seen_at, r.record_json)""";
     /** A page of the source's unresolved connections, in key order after the last one of the page before. */
-    private static final String UNRESOLVED = "SELECT connection_id FROM email_digest_connection"
+    private static final String UNRESOLVED = "SELECT connection_id, state FROM email_digest_connection"
             + " WHERE source = ? AND state <> 'RESOLVED' AND connection_id > ? ORDER BY connection_id LIMIT "
             + LEAVERS_PAGE;
     /** A connection that leaves before any digest listed it is nothing to tell. */
     private static final String FORGET_UNREPORTED = "DELETE FROM email_digest_connection WHERE source = ?"
-            + " AND connection_id = ? AND reported_state IS NULL AND state <> 'RESOLVED'";
+            + " AND connection_id = ? AND reported_state IS NULL AND state = ?";
+    /** Only in the state the page read: a cycle that brought the connection back to email meanwhile wins. */
     private static final String RESOLVE = "UPDATE email_digest_connection SET state = 'RESOLVED', changed_at = ?,"
-            + " resolved_as = ? WHERE source = ? AND connection_id = ? AND state <> 'RESOLVED'";
+            + " resolved_as = ? WHERE source = ? AND connection_id = ? AND state = ?";
     private static final String GROUPS = """
             SELECT c.manager,
                    MIN(CASE WHEN c.reported_state IS NULL OR c.reported_state <> c.state THEN c.changed_at END),
@@ -123,70 +124,80 @@ final class DigestLedger {
     /**
      * The source's connections whose status in the connection history (which its cycle has just
      * brought up to date) is no longer one routed to email have resolved: listed ones become news
-     * to report once, never-listed ones are forgotten. A page of them at a time, each page one
-     * transaction; the conditions make a second relay doing the same at once change nothing.
+     * to report once, never-listed ones are forgotten. A page of them at a time, in key order, each
+     * page one transaction whose statements hold the state the page read: a second relay doing the
+     * same at once, or a cycle that changed a connection meanwhile, makes them change nothing.
      */
     void resolveLeavers(String source, Collection<CanonicalStatus> routed, Instant now) throws SQLException {
         // email routed for every status (nothing can leave) or none (the channel is off)
         if (routed.isEmpty() || routed.size() == CanonicalStatus.values().length) {
             return;
         }
-        try (Connection connection = database.getConnection()) {
-            String after = "";
-            for (List<String> page = unresolved(connection, source, after); !page.isEmpty();
-                    page = unresolved(connection, source, after)) {
-                Map<String, CanonicalStatus> left = new LinkedHashMap<>();
-                statuses.current(source, page).forEach((id, status) -> {
-                    if (!routed.contains(status)) {
-                        left.put(id, status);
-                    }
-                });
-                resolve(connection, source, left, now);
-                after = page.get(page.size() - 1);
-            }
+        String after = "";
+        for (Map<String, String> page = unresolved(source, after); !page.isEmpty(); page = unresolved(source, after)) {
+            // asked without holding a connection of this pool: a shared history borrows its own
+            Map<String, CanonicalStatus> current = statuses.current(source, page.keySet());
+            List<Leaver> left = new ArrayList<>();
+            page.forEach((id, state) -> {
+                CanonicalStatus status = current.get(id);
+                if (status != null && !routed.contains(status)) {
+                    left.add(new Leaver(id, state, status));
+                }
+            });
+            resolve(source, left, now);
+            after = List.copyOf(page.keySet()).get(page.size() - 1);
         }
     }
 
-    private static List<String> unresolved(Connection connection, String source, String after) throws SQLException {
-        List<String> ids = new ArrayList<>(LEAVERS_PAGE);
-        try (PreparedStatement select = connection.prepareStatement(UNRESOLVED)) {
+    /** An unresolved entry whose connection left email: its id, the entry's state as read, the status it left for. */
+    private record Leaver(String connectionId, String state, CanonicalStatus status) {
+    }
+
+    /** The next page of the source's unresolved entries, id to state, in id order. */
+    private Map<String, String> unresolved(String source, String after) throws SQLException {
+        Map<String, String> page = new LinkedHashMap<>();
+        try (Connection connection = database.getConnection();
+             PreparedStatement select = connection.prepareStatement(UNRESOLVED)) {
             select.setString(1, source);
             select.setString(2, after);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    ids.add(row.getString(1));
+                    page.put(row.getString(1), row.getString(2));
                 }
             }
         }
-        return ids;
+        return page;
     }
 
-    private static void resolve(Connection connection, String source, Map<String, CanonicalStatus> left, Instant now)
-            throws SQLException {
+    private void resolve(String source, List<Leaver> left, Instant now) throws SQLException {
         if (left.isEmpty()) {
             return;
         }
-        connection.setAutoCommit(false);
-        try (PreparedStatement forget = connection.prepareStatement(FORGET_UNREPORTED);
-             PreparedStatement resolve = connection.prepareStatement(RESOLVE)) {
-            for (Map.Entry<String, CanonicalStatus> leaver : left.entrySet()) {
-                forget.setString(1, source);
-                forget.setString(2, leaver.getKey());
-                forget.addBatch();
-                resolve.setObject(1, utc(now));
-                resolve.setString(2, leaver.getValue().name());
-                resolve.setString(3, source);
-                resolve.setString(4, leaver.getKey());
-                resolve.addBatch();
+        try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement forget = connection.prepareStatement(FORGET_UNREPORTED);
+                 PreparedStatement resolve = connection.prepareStatement(RESOLVE)) {
+                for (Leaver leaver : left) {
+                    forget.setString(1, source);
+                    forget.setString(2, leaver.connectionId());
+                    forget.setString(3, leaver.state());
+                    forget.addBatch();
+                    resolve.setObject(1, utc(now));
+                    resolve.setString(2, leaver.status().name());
+                    resolve.setString(3, source);
+                    resolve.setString(4, leaver.connectionId());
+                    resolve.setString(5, leaver.state());
+                    resolve.addBatch();
+                }
+                forget.executeBatch();
+                resolve.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
-            forget.executeBatch();
-            resolve.executeBatch();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
