@@ -46,6 +46,8 @@ public class CycleLog extends ServiceSupport {
         volatile String publishedCsv;
         /** Only the progress thread reads and writes it. */
         Instant lastReported;
+        /** Set, under the tally's lock, before the cycle's last line: no progress line follows it. */
+        boolean ended;
 
         Tally(String source, Instant started) {
             this.source = source;
@@ -123,10 +125,12 @@ public class CycleLog extends ServiceSupport {
     private void logProgress() {
         Instant now = Instant.now();
         running.forEach((cycle, tally) -> {
-            if (Duration.between(tally.lastReported, now).compareTo(progressInterval) >= 0) {
-                tally.lastReported = now;
-                log(Level.INFO, tally.source, cycle, "Cycle of {} running for {}: {} so far", tally.source,
-                        seconds(Duration.between(tally.started, now)), tally.routing());
+            synchronized (tally) {
+                if (!tally.ended && Duration.between(tally.lastReported, now).compareTo(progressInterval) >= 0) {
+                    tally.lastReported = now;
+                    log(Level.INFO, tally.source, cycle, "Cycle of {} running for {}: {} so far", tally.source,
+                            seconds(Duration.between(tally.started, now)), tally.routing());
+                }
             }
         });
     }
@@ -134,7 +138,14 @@ public class CycleLog extends ServiceSupport {
     private Tally end(Exchange exchange) {
         CycleContext cycle = CycleContext.find(exchange);
         Tally tally = cycle == null ? null : running.remove(cycle.id());
-        return tally != null ? tally : new Tally(source(exchange), startOf(exchange));
+        if (tally == null) {
+            return new Tally(source(exchange), startOf(exchange));
+        }
+        // a progress line the progress thread is writing goes out before the cycle's last one
+        synchronized (tally) {
+            tally.ended = true;
+        }
+        return tally;
     }
 
     private static void log(Level level, Exchange exchange, String format, Object... arguments) {
