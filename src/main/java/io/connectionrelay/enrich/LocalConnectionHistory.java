@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,8 +51,6 @@ import org.slf4j.LoggerFactory;
 public class LocalConnectionHistory implements ConnectionHistory {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalConnectionHistory.class);
-    private static final String TABLE_ROWS = "SELECT source, connection_id, status, previous_status, status_since FROM "
-            + SharedConnectionHistory.TABLE;
     private static final int MOVE_BATCH = 10_000;
     private static final long WRITE_BUFFER_BYTES = 16L << 20;
     private static final long BLOCK_CACHE_BYTES = 16L << 20;
@@ -222,17 +219,14 @@ public class LocalConnectionHistory implements ConnectionHistory {
                     return;
                 }
             }
-            try (PreparedStatement select = connection.prepareStatement(TABLE_ROWS)) {
+            try (PreparedStatement select = connection.prepareStatement(SharedConnectionHistory.SELECT_ROWS)) {
                 select.setFetchSize(MOVE_BATCH);
                 try (ResultSet row = select.executeQuery()) {
                     List<byte[]> keys = new ArrayList<>(MOVE_BATCH);
                     List<byte[]> values = new ArrayList<>(MOVE_BATCH);
                     while (row.next()) {
-                        String previous = row.getString(4);
                         keys.add(key(row.getString(1), row.getString(2)));
-                        values.add(encode(new KnownStatus(CanonicalStatus.valueOf(row.getString(3)),
-                                previous == null ? null : CanonicalStatus.valueOf(previous),
-                                row.getObject(5, OffsetDateTime.class).toInstant())));
+                        values.add(encode(SharedConnectionHistory.known(row)));
                         if (keys.size() == MOVE_BATCH) {
                             moved += putAbsent(keys, values);
                         }

@@ -40,8 +40,9 @@ public class SharedConnectionHistory implements ConnectionHistory {
      * By connection id alone, the key's first column (V9), the source checked on the rows: an IN
      * list on the key's second column would have H2 scan every row of the source.
      */
-    private static final String SELECT = "SELECT source, connection_id, status, previous_status, status_since FROM "
-            + TABLE + " WHERE connection_id IN (%s)";
+    static final String SELECT_ROWS = "SELECT source, connection_id, status, previous_status, status_since FROM "
+            + TABLE;
+    private static final String SELECT = SELECT_ROWS + " WHERE connection_id IN (%s)";
     private static final int TRIES = 3;
     /** Ids per SELECT when the email channel asks for statuses. */
     private static final int LOOKUP_BATCH = 500;
@@ -166,13 +167,18 @@ public class SharedConnectionHistory implements ConnectionHistory {
                     if (!source.equals(row.getString(1))) {
                         continue;
                     }
-                    String previous = row.getString(4);
-                    rows.put(row.getString(2), new KnownStatus(CanonicalStatus.valueOf(row.getString(3)),
-                            previous == null ? null : CanonicalStatus.valueOf(previous),
-                            row.getObject(5, OffsetDateTime.class).toInstant()));
+                    rows.put(row.getString(2), known(row));
                 }
             }
         }
         return rows;
+    }
+
+    /** The status columns of a row of {@link #SELECT_ROWS}. */
+    static KnownStatus known(ResultSet row) throws SQLException {
+        String previous = row.getString(4);
+        return new KnownStatus(CanonicalStatus.valueOf(row.getString(3)),
+                previous == null ? null : CanonicalStatus.valueOf(previous),
+                row.getObject(5, OffsetDateTime.class).toInstant());
     }
 }
